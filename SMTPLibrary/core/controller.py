@@ -1,0 +1,130 @@
+"""aiosmtpd's threaded ``Controller``, with its traps for test use removed.
+
+* The listening socket is bound here, in the caller's thread, before the
+  event loop starts: port 0 works and the bound port is known at once, and a
+  port in use fails immediately instead of after aiosmtpd's 5 s ready timeout.
+* No self-connection is made to "trigger" the server: the protocol factory
+  cannot fail (its arguments are checked before), and a phantom session
+  would otherwise show up in statistics and transcripts.
+* Stopping aborts the open connections first, so an idle client cannot keep
+  the server (and the caller) waiting.
+* A loop that fails to start is closed, not leaked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+import threading
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from .errors import ServerError
+from .protocol import CaptureSMTP
+
+_BIND_ERRORS = {
+    errno.EADDRINUSE: "the port is already in use",
+    errno.EADDRNOTAVAIL: "the address is not available on this machine",
+    errno.EACCES: "permission denied (ports below 1024 need privileges)",
+}
+
+
+def format_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (port 0: a free port), not yet listening."""
+    where = format_address(host or "*", port)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise ServerError(f"Cannot start an SMTP server on {where}: unknown host ({error.strerror}).") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # As asyncio does: a restarted server can bind its port again at once.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as error:
+        sock.close()
+        reason = _BIND_ERRORS.get(error.errno, error.strerror or str(error))
+        raise ServerError(f"Cannot start an SMTP server on {where}: {reason}.") from None
+    return sock
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.new_event_loop()
+
+
+class ThreadedController(Controller):
+    """Serves SMTP on an already bound socket, in a thread of its own."""
+
+    def __init__(self, handler: Any, sock: socket.socket, **kwargs: Any) -> None:
+        host, port = sock.getsockname()[:2]
+        super().__init__(handler, hostname=host, port=port, loop=new_event_loop(), **kwargs)
+        self._sock = sock
+        self.connections: set[CaptureSMTP] = set()
+        self.error: BaseException | None = None
+
+    def factory(self) -> CaptureSMTP:
+        return CaptureSMTP(self.handler, connections=self.connections, loop=self.loop, **self.SMTP_kwargs)
+
+    def _create_server(self) -> Any:
+        return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)
+
+    def start(self, timeout: float = 5.0) -> None:  # type: ignore[override]
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._serve,
+            args=(ready,),
+            name=f"SMTPLibrary {format_address(self.hostname, self.port)}",
+            daemon=True,
+        )
+        self._thread.start()
+        if not ready.wait(timeout):
+            raise ServerError(f"The SMTP server on {format_address(self.hostname, self.port)} did not start in time.")
+        failure = self._thread_exception or self.error
+        if failure is not None:
+            raise ServerError(
+                f"The SMTP server on {format_address(self.hostname, self.port)} failed to start: {failure}"
+            ) from failure
+
+    def _serve(self, ready: threading.Event) -> None:
+        try:
+            self._run(ready)
+        except BaseException as error:  # noqa: BLE001 - reported by the next keyword
+            self.error = error
+        finally:
+            ready.set()
+            if not self.loop.is_closed():
+                self.loop.close()
+            self._sock.close()
+
+    def stop(self, timeout: float = 5.0) -> None:  # type: ignore[override]
+        thread = self._thread
+        if thread is None:
+            return
+        try:
+            self.loop.call_soon_threadsafe(self._shutdown)
+        except RuntimeError:
+            pass  # the loop is already closed: the thread has ended
+        thread.join(timeout)
+        if thread.is_alive():
+            raise ServerError(
+                f"The SMTP server on {format_address(self.hostname, self.port)} did not stop within {timeout:g} s."
+            )
+        self._thread = None
+        self._cleanup()
+
+    def _shutdown(self) -> None:
+        for connection in list(self.connections):
+            connection.abort()
+        self.cancel_tasks()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()

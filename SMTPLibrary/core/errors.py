@@ -1,0 +1,45 @@
+"""One small hierarchy of errors shared by every adapter.
+
+Assertion-type failures subclass ``AssertionError`` so that behave marks a
+step *failed* (not *errored*) and pytest shows them as test failures.
+``ROBOT_SUPPRESS_NAME`` keeps Robot Framework from prefixing the class name:
+the message is written to be read on its own.
+"""
+
+
+class SMTPLibraryError(Exception):
+    """Base class of every error raised by SMTPLibrary."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+class ServerError(SMTPLibraryError, RuntimeError):
+    """The server could not start, stop or keep running."""
+
+
+class ServerStopped(ServerError):
+    """A wait was cut short because its server was stopped."""
+
+
+class NoServer(SMTPLibraryError, RuntimeError):
+    """A keyword needs a server but none is started (or the alias is unknown)."""
+
+
+class InvalidArgument(SMTPLibraryError, ValueError):
+    """An argument has a value that cannot be used; the message names it."""
+
+
+class MessageNotReceived(SMTPLibraryError, AssertionError):
+    """No message matching the criteria arrived in time."""
+
+
+class UnexpectedMessage(SMTPLibraryError, AssertionError):
+    """A message arrived although the test said none should."""
+
+
+class MessageCountMismatch(SMTPLibraryError, AssertionError):
+    """The mailbox did not reach the expected number of messages."""
+
+
+class ContentMismatch(SMTPLibraryError, AssertionError):
+    """A message was found but its content is not what was expected."""

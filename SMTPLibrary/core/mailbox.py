@@ -1,0 +1,145 @@
+"""The thread-safe store of received messages, and the waits on it.
+
+The server's event loop thread adds; test threads read and wait. A waiter
+sleeps on a condition variable that every arrival notifies, so it wakes the
+moment mail lands. It still wakes every ``WAIT_SLICE`` seconds so that an
+outer timeout (Robot's test timeout is a signal in the main thread) can
+interrupt it. Matching runs outside the lock: a slow criterion never delays
+the server.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from . import report
+from .errors import MessageCountMismatch, MessageNotReceived, ServerStopped, UnexpectedMessage
+from .matching import Criteria
+from .message import ReceivedMessage
+
+WAIT_SLICE = 0.1
+
+
+class Mailbox:
+    """Messages in the order they arrived, oldest first."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._messages: list[ReceivedMessage] = []
+        self._last_seq = 0
+        self._stopped: str | None = "The SMTP server has not been started."
+
+    # -- written by the server ----------------------------------------------
+
+    def add(self, message: ReceivedMessage) -> None:
+        with self._cond:
+            self._last_seq += 1
+            message.seq = self._last_seq
+            self._messages.append(message)
+            self._cond.notify_all()
+
+    def open(self) -> None:
+        """The server is running: waits may last."""
+        with self._cond:
+            self._stopped = None
+
+    def close(self, reason: str) -> None:
+        """No more mail can arrive: waiters stop waiting, with ``reason``."""
+        with self._cond:
+            self._stopped = reason
+            self._cond.notify_all()
+
+    # -- read by tests --------------------------------------------------------
+
+    def messages(self, criteria: Criteria | None = None) -> list[ReceivedMessage]:
+        with self._cond:
+            messages = list(self._messages)
+        if criteria:
+            return [message for message in messages if criteria.matches(message)]
+        return messages
+
+    def count(self) -> int:
+        with self._cond:
+            return len(self._messages)
+
+    def reset(self) -> None:
+        with self._cond:
+            self._messages.clear()
+
+    def pop_all(self) -> list[ReceivedMessage]:
+        """Every stored message, oldest first, leaving the mailbox empty."""
+        with self._cond:
+            messages, self._messages = self._messages, []
+            return messages
+
+    # -- waits -----------------------------------------------------------------
+
+    def wait_for(self, criteria: Criteria, timeout: float) -> ReceivedMessage:
+        """The first message matching ``criteria``, waiting up to ``timeout`` seconds for one."""
+        found, waited, stopped = self._watch(_first_match(criteria), timeout)
+        if found is not None:
+            return found
+        failure = report.not_received(criteria, waited, self.messages())
+        if stopped:
+            raise ServerStopped(f"{stopped} {failure}")
+        raise MessageNotReceived(failure)
+
+    def wait_for_count(self, expected: int, timeout: float) -> None:
+        """Wait until exactly ``expected`` messages are stored; fail at once when there are more."""
+
+        def reached(_new: list[ReceivedMessage]) -> bool | None:
+            messages = self.messages()
+            if len(messages) > expected:
+                raise MessageCountMismatch(report.count_mismatch(expected, messages, None))
+            return True if len(messages) == expected else None
+
+        found, waited, stopped = self._watch(reached, timeout)
+        if found is None:
+            failure = report.count_mismatch(expected, self.messages(), waited)
+            raise ServerStopped(f"{stopped} {failure}") if stopped else MessageCountMismatch(failure)
+
+    def assert_none(self, criteria: Criteria, within: float) -> None:
+        """Fail when a message matching ``criteria`` is stored now or arrives within ``within`` seconds.
+        A stopped server ends the wait early: nothing more can arrive."""
+        found, _waited, _stopped = self._watch(_first_match(criteria), within)
+        if found is not None:
+            raise UnexpectedMessage(report.unexpected(criteria, found, within))
+
+    def _watch(
+        self, check: Callable[[list[ReceivedMessage]], object], timeout: float
+    ) -> tuple[object | None, float, str | None]:
+        """Hand ``check`` every stored message, then each new arrival, until it returns
+        something other than ``None``. Returns ``(result, seconds waited, stop reason)``:
+        result ``None`` when ``timeout`` passed or the server stopped first."""
+        start = time.monotonic()
+        deadline = start + timeout
+        seen = 0
+        first = True
+        while True:
+            with self._cond:
+                while not first and self._last_seq == seen:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return None, timeout, None
+                    if self._stopped:
+                        return None, time.monotonic() - start, self._stopped
+                    self._cond.wait(min(remaining, WAIT_SLICE))
+                first = False
+                new = self._after(seen)
+                seen = self._last_seq
+            result = check(new)
+            if result is not None:
+                return result, time.monotonic() - start, None
+
+    def _after(self, seq: int) -> list[ReceivedMessage]:
+        """Stored messages newer than ``seq`` (sequence numbers are contiguous in the list)."""
+        messages = self._messages
+        if not messages:
+            return []
+        return messages[max(0, seq - messages[0].seq + 1) :]
+
+
+def _first_match(criteria: Criteria) -> Callable[[list[ReceivedMessage]], ReceivedMessage | None]:
+    return lambda new: next((message for message in new if criteria.matches(message)), None)

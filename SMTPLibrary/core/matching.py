@@ -1,0 +1,205 @@
+"""Criteria: built once from user input, tested against messages, and able to
+explain why a message did not match (the "nearest miss" of a failure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from fnmatch import fnmatchcase
+
+from .errors import ContentMismatch, InvalidArgument
+from .message import ReceivedMessage
+
+# The prefixes of Robot Framework's ``Run Keyword And Expect Error``, plus CONTAINS.
+PREFIXES = ("EQUALS", "STARTS", "GLOB", "REGEXP", "CONTAINS")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class TextMatcher:
+    """One expected value: how to compare (``kind``) and with what (``expected``)."""
+
+    __slots__ = ("_test", "expected", "kind")
+
+    _VERBS = {
+        "REGEXP": "did not match",
+        "EQUALS": "was not",
+        "STARTS": "did not start with",
+        "GLOB": "did not match glob",
+        "CONTAINS": "did not contain",
+    }
+
+    def __init__(self, kind: str, expected: str, name: str = "value") -> None:
+        if kind not in PREFIXES:
+            raise InvalidArgument(f"Unknown match kind '{kind}': expected one of {', '.join(PREFIXES)}.")
+        self.kind = kind
+        self.expected = expected
+        self._test = self._compile(kind, expected, name)
+
+    @staticmethod
+    def _compile(kind: str, expected: str, name: str) -> Callable[[str], bool]:
+        if kind == "REGEXP":
+            try:
+                search = re.compile(expected).search
+            except re.error as error:
+                raise InvalidArgument(f"Invalid regular expression in {name}={expected!r}: {error}.") from None
+            return lambda value: search(value) is not None
+        if kind == "EQUALS":
+            return lambda value: value == expected
+        if kind == "STARTS":
+            return lambda value: value.startswith(expected)
+        if kind == "GLOB":
+            return lambda value: fnmatchcase(value, expected)
+        return lambda value: expected in value
+
+    @classmethod
+    def parse(cls, text: str, name: str = "value") -> TextMatcher:
+        """``'EQUALS:Hello'`` compares exactly; text without a known prefix is a regular expression."""
+        prefix, colon, rest = text.partition(":")
+        if colon and prefix in PREFIXES:
+            # Like Robot Framework, spaces after the colon are not part of the value.
+            return cls(prefix, rest.lstrip(), name)
+        return cls("REGEXP", text, name)
+
+    def matches(self, value: str) -> bool:
+        return self._test(value)
+
+    def describe_miss(self, label: str, actual: str) -> str:
+        return f"{label} {_shorten(actual)!r} {self._VERBS[self.kind]} {self.expected!r}"
+
+    def __str__(self) -> str:
+        return self.expected if self.kind == "REGEXP" else f"{self.kind}:{self.expected}"
+
+
+class Criterion:
+    """A named test of one aspect of a message, with its explanation when it fails."""
+
+    __slots__ = ("header", "matcher", "name")
+
+    def __init__(self, name: str, matcher: TextMatcher, header: str | None = None) -> None:
+        self.name = name
+        self.matcher = matcher
+        self.header = header
+
+    def miss(self, message: ReceivedMessage) -> str | None:
+        """``None`` when the message satisfies this criterion, else why not."""
+        matcher = self.matcher
+        name = self.name
+        if name == "sender":
+            return None if matcher.matches(message.sender) else matcher.describe_miss("sender", message.sender)
+        if name == "recipient":
+            if any(matcher.matches(rcpt) for rcpt in message.recipients):
+                return None
+            return f"recipients {message.recipients!r} {matcher._VERBS[matcher.kind]} {matcher.expected!r}"
+        if name == "subject":
+            subject = message.subject
+            return None if matcher.matches(subject) else matcher.describe_miss("subject", subject)
+        if name == "header":
+            values = message.headers.get_all(self.header)
+            if not values:
+                return f"header {self.header} was absent"
+            if any(matcher.matches(value) for value in values):
+                return None
+            return matcher.describe_miss(f"header {self.header}", values[0])
+        if name == "body":
+            body = message.body
+            return None if matcher.matches(body) else matcher.describe_miss("body", body)
+        source = message.source
+        return (
+            None if matcher.matches(source) else f"message source {matcher._VERBS[matcher.kind]} {matcher.expected!r}"
+        )
+
+    def __str__(self) -> str:
+        value = f"{self.header}: {self.matcher}" if self.header else str(self.matcher)
+        return f"{self.name}={value!r}"
+
+
+# Cheapest first: a message that fails on its sender is never parsed.
+ORDER = ("sender", "recipient", "subject", "header", "body", "pattern")
+
+
+class Criteria:
+    """All given criteria must hold. An empty ``Criteria`` matches every message."""
+
+    def __init__(self, criteria: Iterable[Criterion] = ()) -> None:
+        self._criteria = sorted(criteria, key=lambda criterion: ORDER.index(criterion.name))
+
+    @classmethod
+    def from_strings(
+        cls,
+        pattern: str | None = None,
+        sender: str | None = None,
+        recipient: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header: str | list[str] | None = None,
+    ) -> Criteria:
+        """Criteria from the strings a user typed: each one a regular expression unless it
+        starts with ``EQUALS:``, ``STARTS:``, ``GLOB:``, ``REGEXP:`` or ``CONTAINS:``."""
+        criteria = []
+        for name, value in (
+            ("pattern", pattern),
+            ("sender", sender),
+            ("recipient", recipient),
+            ("subject", subject),
+            ("body", body),
+        ):
+            if value is not None:
+                criteria.append(Criterion(name, TextMatcher.parse(_as_text(name, value), name)))
+        for item in [header] if isinstance(header, str) else header or []:
+            name, value = _split_header(item)
+            criteria.append(Criterion("header", TextMatcher.parse(value, "header"), header=name))
+        return cls(criteria)
+
+    @classmethod
+    def literal(cls, **values: str) -> Criteria:
+        """Criteria where each value must be equal to the whole field (``body``: be contained in it)."""
+        criteria = []
+        for name, value in values.items():
+            kind = "CONTAINS" if name in ("body", "pattern") else "EQUALS"
+            criteria.append(Criterion(name, TextMatcher(kind, value, name)))
+        return cls(criteria)
+
+    @classmethod
+    def regexp(cls, **values: str) -> Criteria:
+        """Criteria where each value is a regular expression, with no prefix handling."""
+        return cls([Criterion(name, TextMatcher("REGEXP", value, name)) for name, value in values.items()])
+
+    def check(self, message: ReceivedMessage) -> None:
+        """Raise :class:`ContentMismatch` saying which criteria ``message`` fails, if any."""
+        misses = self.misses(message)
+        if misses:
+            raise ContentMismatch(f"Message #{message.seq} does not match: {'; '.join(misses)}.")
+
+    def __and__(self, other: Criteria) -> Criteria:
+        return Criteria(self._criteria + other._criteria)
+
+    def matches(self, message: ReceivedMessage) -> bool:
+        return all(criterion.miss(message) is None for criterion in self._criteria)
+
+    def misses(self, message: ReceivedMessage) -> list[str]:
+        """Why ``message`` does not match: one phrase per failed criterion (empty: it matches)."""
+        return [miss for miss in (criterion.miss(message) for criterion in self._criteria) if miss]
+
+    def __bool__(self) -> bool:
+        return bool(self._criteria)
+
+    def __str__(self) -> str:
+        return ", ".join(str(criterion) for criterion in self._criteria) or "any criteria"
+
+
+def _as_text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgument(f"Criterion {name} must be a string, got {type(value).__name__} {value!r}.")
+    return value
+
+
+def _split_header(item: object) -> tuple[str, str]:
+    text = _as_text("header", item)
+    name, colon, value = text.partition(":")
+    if not colon or not name.strip() or " " in name.strip():
+        raise InvalidArgument(f"Criterion header must look like 'Name: value', got {text!r}.")
+    return name.strip(), value[1:] if value.startswith(" ") else value

@@ -1,0 +1,224 @@
+"""A received message: the envelope and the raw bytes, parsed only when asked."""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.policy
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+
+from .html import html_to_text
+
+# Errors the email package raises on mail it cannot make sense of. The parser
+# itself is lenient; these come from accessors (charsets, header values).
+DECODE_ERRORS = (
+    LookupError,
+    UnicodeError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    email.errors.MessageError,
+)
+
+
+class Headers(Mapping):
+    """Decoded header values, looked up without regard to case.
+
+    ``headers['Subject']`` gives the first value; :meth:`get_all` gives every
+    value of a repeated header, in order.
+    """
+
+    __slots__ = ("_pairs",)
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = pairs
+
+    def __getitem__(self, name: str) -> str:
+        wanted = name.lower()
+        for key, value in self._pairs:
+            if key.lower() == wanted:
+                return value
+        raise KeyError(name)
+
+    def get_all(self, name: str) -> list[str]:
+        wanted = name.lower()
+        return [value for key, value in self._pairs if key.lower() == wanted]
+
+    def __iter__(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for key, _ in self._pairs:
+            if key.lower() not in seen:
+                seen.add(key.lower())
+                yield key
+
+    def __len__(self) -> int:
+        return len({key.lower() for key, _ in self._pairs})
+
+    def items_all(self) -> list[tuple[str, str]]:
+        """Every ``(name, value)`` pair in the order of the message, repeats included."""
+        return list(self._pairs)
+
+    def __repr__(self) -> str:
+        return f"Headers({self._pairs!r})"
+
+
+def _header_value(message: EmailMessage, name: str, raw_value: Any) -> str:
+    try:
+        return str(message.policy.header_fetch_parse(name, raw_value))
+    except DECODE_ERRORS:
+        return str(raw_value)
+
+
+def part_text(part: EmailMessage) -> str:
+    """The decoded text of a MIME part; bytes that do not decode are replaced, never fatal."""
+    try:
+        content = part.get_content()
+    except DECODE_ERRORS:
+        content = None
+    if isinstance(content, str):
+        return content
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        return payload.decode("utf-8", "replace")
+    return ""
+
+
+class ReceivedMessage:
+    """One message as the server received it.
+
+    ``raw`` holds the bytes exactly as sent (after SMTP dot-unstuffing): nothing
+    is decoded or added at store time. Everything else is derived from it
+    on first access and cached.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_parsed",
+        "_subject",
+        "authenticated_as",
+        "helo",
+        "mail_options",
+        "peer",
+        "raw",
+        "rcpt_options",
+        "recipients",
+        "sender",
+        "seq",
+        "timestamp",
+        "tls",
+    )
+
+    def __init__(
+        self,
+        raw: bytes,
+        sender: str,
+        recipients: list[str],
+        *,
+        peer: Any = None,
+        helo: str | None = None,
+        mail_options: list[str] | None = None,
+        rcpt_options: list[str] | None = None,
+        authenticated_as: str | None = None,
+        tls: dict | None = None,
+        timestamp: float = 0.0,
+    ) -> None:
+        self.raw = raw
+        self.sender = sender
+        self.recipients = recipients
+        self.peer = peer
+        self.helo = helo
+        self.mail_options = mail_options or []
+        self.rcpt_options = rcpt_options or []
+        self.authenticated_as = authenticated_as
+        self.tls = tls
+        self.timestamp = timestamp
+        self.seq = 0
+        self._parsed: EmailMessage | None = None
+        self._subject: str | None = None
+
+    # -- parsed views -------------------------------------------------------
+
+    @property
+    def message(self) -> EmailMessage:
+        """The parsed :class:`email.message.EmailMessage` (``email.policy.default``)."""
+        parsed = self._parsed
+        if parsed is None:
+            parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
+            self._parsed = parsed
+        return parsed
+
+    @property
+    def subject(self) -> str:
+        """The decoded Subject header, ``''`` when there is none."""
+        subject = self._subject
+        if subject is None:
+            subject = self.headers.get("Subject", "")
+            self._subject = subject
+        return subject
+
+    @property
+    def headers(self) -> Headers:
+        message = self.message
+        return Headers([(name, _header_value(message, name, value)) for name, value in message.raw_items()])
+
+    @property
+    def text(self) -> str | None:
+        """The decoded plain-text body, ``None`` when the message has no text/plain part."""
+        part = self._body_part("plain")
+        return None if part is None else part_text(part)
+
+    @property
+    def html(self) -> str | None:
+        """The decoded HTML body, ``None`` when the message has no text/html part."""
+        part = self._body_part("html")
+        return None if part is None else part_text(part)
+
+    @property
+    def body(self) -> str:
+        """The text used by the ``body`` criterion: the plain part, else the HTML part's text."""
+        text = self.text
+        if text is not None:
+            return text
+        html = self.html
+        return "" if html is None else html_to_text(html)
+
+    @property
+    def source(self) -> str:
+        """The whole message as text, line endings normalised to ``\\n`` (the ``pattern`` criterion)."""
+        return self.raw.decode("utf-8", "replace").replace("\r\n", "\n")
+
+    @property
+    def received_at(self) -> datetime:
+        """When the message was stored, as a local, timezone-aware datetime."""
+        return datetime.fromtimestamp(self.timestamp).astimezone()
+
+    @property
+    def size(self) -> int:
+        return len(self.raw)
+
+    def _body_part(self, subtype: str) -> EmailMessage | None:
+        try:
+            return self.message.get_body(preferencelist=(subtype,))
+        except DECODE_ERRORS:
+            return None
+
+    # -- presentation -------------------------------------------------------
+
+    def __str__(self) -> str:
+        """The message as text with ``X-Peer``, ``X-MailFrom`` and ``X-RcptTo`` added,
+        the way aiosmtpd's ``Message`` handler shows it."""
+        added = f"X-Peer: {self.peer}\nX-MailFrom: {self.sender}\nX-RcptTo: {', '.join(self.recipients)}\n"
+        source = self.source
+        if source.startswith("\n"):
+            return added + source
+        head, separator, body = source.partition("\n\n")
+        if not separator:
+            return head.rstrip("\n") + "\n" + added
+        return head + "\n" + added + "\n" + body
+
+    def __repr__(self) -> str:
+        return f"<ReceivedMessage #{self.seq} from {self.sender!r} to {self.recipients!r} subject {self.subject!r}>"

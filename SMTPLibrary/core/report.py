@@ -1,0 +1,92 @@
+"""Words and HTML about messages: failure texts and log summaries.
+
+Both adapters show these, so a failure reads the same in Robot and behave.
+Everything that comes from a message is escaped before it enters HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from .matching import Criteria
+from .message import ReceivedMessage
+
+LISTED_MESSAGES = 5
+
+
+def format_duration(seconds: float) -> str:
+    """``5`` -> ``'5 seconds'``, ``0.5`` -> ``'500 milliseconds'``, ``1`` -> ``'1 second'``."""
+    if 0 < seconds < 1:
+        return f"{round(seconds * 1000):g} milliseconds"
+    seconds = round(seconds, 3)
+    return f"{seconds:g} second" + ("" if seconds == 1 else "s")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def summary(message: ReceivedMessage) -> str:
+    """One line: ``from a@example.com to b@example.com, subject 'Hello'``."""
+    recipients = ", ".join(message.recipients) or "nobody"
+    return f"from {message.sender or '<>'} to {recipients}, subject {message.subject!r}"
+
+
+def arrived_report(messages: Sequence[ReceivedMessage], criteria: Criteria | None = None) -> str:
+    """What did arrive, for a failure text. With criteria, the closest messages come first,
+    each with the criteria it failed on: the nearest miss is the first line."""
+    if not messages:
+        return "No message arrived."
+    if criteria:
+        explained = [(criteria.misses(message), message) for message in messages]
+        # Fewest failed criteria first; among equals, the newest first.
+        explained.sort(key=lambda pair: (len(pair[0]), -pair[1].seq))
+        lines = [f"{summary(message)}: {'; '.join(misses)}" for misses, message in explained[:LISTED_MESSAGES]]
+        heading = f"{plural(len(messages), 'message')} arrived, closest first:"
+    else:
+        lines = [summary(message) for message in messages[-LISTED_MESSAGES:]]
+        heading = f"{plural(len(messages), 'message')} arrived" + (
+            f", the last {LISTED_MESSAGES}:" if len(messages) > LISTED_MESSAGES else ":"
+        )
+    numbered = [f"{index}) {line}" for index, line in enumerate(lines, 1)]
+    return "\n".join([heading, *numbered])
+
+
+def not_received(criteria: Criteria, waited: float, messages: Sequence[ReceivedMessage]) -> str:
+    return f"No message matching {criteria} arrived in {format_duration(waited)}. " + arrived_report(messages, criteria)
+
+
+def unexpected(criteria: Criteria, message: ReceivedMessage, within: float) -> str:
+    when = f" within {format_duration(within)}" if within else ""
+    return f"A message matching {criteria} arrived{when}: {summary(message)}."
+
+
+def count_mismatch(expected: int, messages: Sequence[ReceivedMessage], waited: float | None) -> str:
+    actual = len(messages)
+    if waited is None:
+        head = f"Expected {plural(expected, 'message')} but {actual} had already arrived."
+    else:
+        head = f"Expected {plural(expected, 'message')} but {actual} arrived in {format_duration(waited)}."
+    return f"{head} {arrived_report(messages)}"
+
+
+def message_html(message: ReceivedMessage) -> str:
+    """A compact, escaped HTML summary of a message for a test log: envelope, headers, text."""
+    rows = [
+        ("Envelope from", message.sender),
+        ("Envelope to", ", ".join(message.recipients)),
+        ("Peer", str(message.peer)),
+        ("Received", message.received_at.isoformat(timespec="milliseconds")),
+    ]
+    rows += message.headers.items_all()
+    table = "".join(
+        f"<tr><th style='text-align:left;padding-right:1em'>{escape(name)}</th><td>{escape(value)}</td></tr>"
+        for name, value in rows
+    )
+    body = message.body
+    return (
+        f"<details><summary>Message #{message.seq}: {escape(summary(message))}</summary>"
+        f"<table>{table}</table>"
+        f"<pre style='white-space:pre-wrap'>{escape(body)}</pre></details>"
+    )

@@ -1,0 +1,1 @@
+"""Robot Framework keywords, one mixin class per area, combined in ``SMTPLibrary.library``."""

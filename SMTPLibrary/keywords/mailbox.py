@@ -1,0 +1,128 @@
+"""Keywords that read the current server's mailbox and wait for mail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..core.matching import Criteria
+from ..core.message import ReceivedMessage
+from .context import LibraryContext
+
+
+class MailboxKeywords(LibraryContext):
+    @keyword("Reset Mailbox")
+    def reset_mailbox(self) -> None:
+        """Empties the current server's mailbox.
+
+        | Reset Mailbox |
+        """
+        self.server().mailbox.reset()
+
+    @keyword("Get Message Count")
+    def get_message_count(self) -> int:
+        """Returns the number of messages in the current server's mailbox, without waiting.
+
+        | ${count} = | Get Message Count |
+        """
+        return self.server().mailbox.count()
+
+    @keyword("Message Count Should Be")
+    def message_count_should_be(self, expected: int, timeout: timedelta | None = None) -> None:
+        """Waits until the mailbox holds exactly ``expected`` messages.
+
+        Waits up to ``timeout`` (the library's default when not given) and
+        fails at once when more than ``expected`` messages are already there.
+
+        | Message Count Should Be | 2 |
+        | Message Count Should Be | 0 | timeout=0 s |
+        """
+        self.server().mailbox.wait_for_count(expected, self.seconds(timeout))
+
+    @keyword("Get Messages")
+    def get_messages(
+        self,
+        pattern: str | None = None,
+        sender: str | None = None,
+        recipient: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header: str | list[str] | None = None,
+    ) -> list[ReceivedMessage]:
+        """Returns the messages matching the given `criteria`, oldest first, without waiting.
+
+        With no criteria, returns every message in the mailbox.
+
+        | ${messages} =   | Get Messages | recipient=bob@example.com |
+        | Length Should Be | ${messages} | 2 |
+        | Should Be Equal | ${messages[0].subject} | Welcome |
+        """
+        criteria = Criteria.from_strings(pattern, sender, recipient, subject, body, header)
+        messages = self.server().mailbox.messages(criteria)
+        logger.info(f"{len(messages)} of the stored messages match {criteria}.")
+        self.log_messages(messages)
+        return messages
+
+    @keyword("Message Should Be Received Matching")
+    def message_should_be_received_matching(
+        self,
+        pattern: str | None = None,
+        sender: str | None = None,
+        recipient: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header: str | list[str] | None = None,
+        timeout: timedelta | None = None,
+    ) -> ReceivedMessage:
+        """Waits for a message matching the given `criteria` and returns the first one.
+
+        Messages already in the mailbox count: the oldest match is returned at
+        once. Otherwise the keyword waits up to ``timeout`` (the library's
+        default when not given) and returns as soon as a matching message
+        arrives. The failure names the criteria, the time waited, and the
+        messages that did arrive, closest first, each with the criteria it
+        failed on.
+
+        | ${msg} =            | Message Should Be Received Matching | subject=Welcome | recipient=alice@example.com |
+        | Should Contain      | ${msg.text}  | Hello Alice |
+        | Message Should Be Received Matching | From: .*\\nTo: .*\\n+.+tent | timeout=10 s |
+        """
+        criteria = Criteria.from_strings(pattern, sender, recipient, subject, body, header)
+        server = self.server()
+        try:
+            message = server.mailbox.wait_for(criteria, self.seconds(timeout))
+        except AssertionError:
+            self.log_messages(server.mailbox.messages()[-5:])
+            raise
+        self.log_messages([message])
+        return message
+
+    @keyword("Message Should Not Be Received Matching")
+    def message_should_not_be_received_matching(
+        self,
+        pattern: str | None = None,
+        sender: str | None = None,
+        recipient: str | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        header: str | list[str] | None = None,
+        within: timedelta = timedelta(0),
+    ) -> None:
+        """Fails if a message matching the given `criteria` is in the mailbox, or arrives within ``within``.
+
+        With the default ``within=0 s`` only the messages already received are
+        checked. A positive ``within`` keeps watching for that long, returning
+        early if the server is stopped.
+
+        | Message Should Not Be Received Matching | recipient=bob@example.com |
+        | Message Should Not Be Received Matching | subject=Password reset | within=2 s |
+        """
+        criteria = Criteria.from_strings(pattern, sender, recipient, subject, body, header)
+        server = self.server()
+        try:
+            server.mailbox.assert_none(criteria, within.total_seconds())
+        except AssertionError:
+            self.log_messages(server.mailbox.messages(criteria)[:1])
+            raise

@@ -1,0 +1,167 @@
+Feature: A failing step says what went wrong, as the Robot keyword does
+  These scenarios run behave on features that must fail, and check that
+  they did, with the same failure text as the Robot keywords.
+
+  Scenario: Mail that never arrives fails the scenario
+    Given a feature file "missing.feature" with
+      """
+      Feature: Missing mail
+        Scenario: Welcome mail
+          Given an SMTP server is running
+          Then a message with subject "Welcome" should be received
+      """
+    When behave runs the features with "-D smtp_timeout=0.2"
+    Then it should fail
+    And the output should contain
+      """
+      No message matching subject='EQUALS:Welcome' arrived in 200 milliseconds. No message arrived.
+      """
+    And the output should contain
+      """
+      0 features passed, 1 failed
+      """
+    And the output should contain
+      """
+      server threads left: []
+      """
+
+  Scenario: The failure lists the nearest miss
+    Given a feature file "nearest.feature" with
+      """
+      Feature: Wrong mail
+        Scenario: Welcome mail to Alice
+          Given an SMTP server is running
+          When a message is sent from "app@example.com" to "bob@example.com" with subject "Welcome Bob"
+          Then a message to "alice@example.com" should be received
+      """
+    When behave runs the features with "-D smtp_timeout=0.1"
+    Then it should fail
+    And the output should contain
+      """
+      No message matching recipient='EQUALS:alice@example.com' arrived in 100 milliseconds. 1 message arrived, closest first:
+      1) from app@example.com to bob@example.com, subject 'Welcome Bob': recipients ['bob@example.com'] was not 'alice@example.com'
+      """
+
+  Scenario: Every assertion step fails when its condition does not hold
+    Given a feature file "each.feature" with
+      """
+      Feature: Each failing step
+        Background:
+          Given an SMTP server is running
+          And a message is sent from "app@example.com" to "bob@example.com" with subject "Hello"
+
+        Scenario: matching
+          Then a message should be received matching "Subject: Bye"
+
+        Scenario: not matching
+          Then no message should be received matching "Subject: Hel+o"
+
+        Scenario: count
+          Then 2 messages should be received
+
+        Scenario: one message
+          When a message is sent from "app@example.com" to "bob@example.com" with subject "Again"
+          Then 1 message should be received
+
+        Scenario: body
+          Then a message to "bob@example.com" should be received
+          And the message body should contain "Goodbye"
+
+        Scenario: body before any message was found
+          Then the message body should contain "Hello"
+      """
+    When behave runs the features with "-D smtp_timeout=0.1"
+    Then it should fail
+    And the output should contain
+      """
+      No message matching pattern='Subject: Bye' arrived in 100 milliseconds. 1 message arrived, closest first:
+      """
+    And the output should contain
+      """
+      A message matching pattern='Subject: Hel+o' arrived: from app@example.com to bob@example.com, subject 'Hello'.
+      """
+    And the output should contain
+      """
+      Expected 2 messages but 1 arrived in 100 milliseconds.
+      """
+    And the output should contain
+      """
+      Expected 1 message but 2 had already arrived.
+      """
+    And the output should contain
+      """
+      does not match: body 'Sent by SMTPLibrary to bob@example.com.' did not contain 'Goodbye'.
+      """
+    And the output should contain
+      """
+      No message has been found yet
+      """
+    And the output should contain
+      """
+      0 scenarios passed, 6 failed
+      """
+
+  Scenario: A server on a given port
+    Given a feature file "port.feature" with
+      """
+      Feature: Fixed port
+        Scenario: On the given port
+          Given an SMTP server is running on port {free_port}
+          When a message is sent from "app@example.com" to "bob@example.com" with subject "Fixed"
+          Then a message with subject "Fixed" should be received
+      """
+    When behave runs the features
+    Then it should pass
+
+  Scenario: A port in use fails the step clearly
+    Given a feature file "busy.feature" with
+      """
+      Feature: Busy port
+        Scenario: Port taken
+          Given an SMTP server is running on port {free_port}
+          And an SMTP server is running on port {free_port}
+      """
+    When behave runs the features
+    Then it should fail
+    And the output should contain
+      """
+      Cannot start an SMTP server on 127.0.0.1:{free_port}: the port is already in use.
+      """
+    And the output should contain
+      """
+      server threads left: []
+      """
+
+  Scenario: Steps without a server say which step is missing
+    Given a feature file "noserver.feature" with
+      """
+      Feature: No server
+        Scenario: Forgot the server
+          Then 0 messages should be received
+      """
+    When behave runs the features
+    Then it should fail
+    And the output should contain
+      """
+      No SMTP server is running in this scenario: add the step "Given an SMTP server is running".
+      """
+
+  Scenario: Another step matcher in use is reported, not silently changed
+    Given a steps module "smtp.py" with
+      """
+      from behave import use_step_matcher
+      use_step_matcher("re")
+      import SMTPLibrary.bdd.steps  # noqa: F401
+      """
+    And a feature file "any.feature" with
+      """
+      Feature: Any
+        Scenario: Any
+          Given an SMTP server is running
+      """
+    When behave runs the features
+    Then it should fail
+    And the output should contain
+      """
+      SMTPLibrary's steps need behave's 'parse' step matcher
+      """

@@ -1,0 +1,21 @@
+"""The core stays framework-free: pytest and behave users never import Robot Framework."""
+
+import subprocess
+import sys
+
+
+def test_core_and_package_import_without_robot_or_behave():
+    code = (
+        "import sys, SMTPLibrary, SMTPLibrary.core; "
+        "from SMTPLibrary import SMTPServer; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('robot', 'behave', 'pytest')); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_robot_library_class_is_found_by_module_name():
+    import SMTPLibrary
+
+    assert SMTPLibrary.SMTPLibrary.__name__ == "SMTPLibrary"
