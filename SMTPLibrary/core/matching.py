@@ -67,11 +67,43 @@ class TextMatcher:
     def matches(self, value: str) -> bool:
         return self._test(value)
 
+    @property
+    def verb(self) -> str:
+        return self._VERBS[self.kind]
+
     def describe_miss(self, label: str, actual: str) -> str:
-        return f"{label} {_shorten(actual)!r} {self._VERBS[self.kind]} {self.expected!r}"
+        return f"{label} {_shorten(actual)!r} {self.verb} {self.expected!r}"
 
     def __str__(self) -> str:
         return self.expected if self.kind == "REGEXP" else f"{self.kind}:{self.expected}"
+
+
+class Field:
+    """What a criterion looks at: the values of a message it is tested against
+    (one matching value is enough) and how a miss shows them."""
+
+    __slots__ = ("cost", "label", "show", "values")
+
+    def __init__(
+        self, label: str, values: Callable[[ReceivedMessage], list[str]], cost: int, show: str = "first"
+    ) -> None:
+        self.label = label
+        self.values = values
+        self.cost = cost
+        # "first": the first value is quoted; "all": the list is; "none": nothing is (too long).
+        self.show = show
+
+
+# The criteria every keyword and step accepts, by name. Cost orders the
+# tests: a message that fails on its sender is never parsed.
+FIELDS: dict[str, Field] = {
+    "sender": Field("sender", lambda m: [m.sender], cost=0),
+    "recipient": Field("recipients", lambda m: m.recipients, cost=0, show="all"),
+    "subject": Field("subject", lambda m: [m.subject], cost=1),
+    "body": Field("body", lambda m: [m.body], cost=3),
+    "pattern": Field("message source", lambda m: [m.source], cost=4, show="none"),
+}
+HEADER_COST = 2
 
 
 class Criterion:
@@ -80,75 +112,57 @@ class Criterion:
     __slots__ = ("header", "matcher", "name")
 
     def __init__(self, name: str, matcher: TextMatcher, header: str | None = None) -> None:
+        if name != "header" and name not in FIELDS:
+            known = ", ".join([*FIELDS, "header"])
+            raise InvalidArgument(f"Unknown criterion '{name}': expected one of {known}.")
         self.name = name
         self.matcher = matcher
         self.header = header
 
+    @property
+    def cost(self) -> int:
+        return HEADER_COST if self.name == "header" else FIELDS[self.name].cost
+
     def miss(self, message: ReceivedMessage) -> str | None:
         """``None`` when the message satisfies this criterion, else why not."""
         matcher = self.matcher
-        name = self.name
-        if name == "sender":
-            return None if matcher.matches(message.sender) else matcher.describe_miss("sender", message.sender)
-        if name == "recipient":
-            if any(matcher.matches(rcpt) for rcpt in message.recipients):
-                return None
-            return f"recipients {message.recipients!r} {matcher._VERBS[matcher.kind]} {matcher.expected!r}"
-        if name == "subject":
-            subject = message.subject
-            return None if matcher.matches(subject) else matcher.describe_miss("subject", subject)
-        if name == "header":
+        if self.name == "header":
             values = message.headers.get_all(self.header)
             if not values:
                 return f"header {self.header} was absent"
-            if any(matcher.matches(value) for value in values):
-                return None
-            return matcher.describe_miss(f"header {self.header}", values[0])
-        if name == "body":
-            body = message.body
-            return None if matcher.matches(body) else matcher.describe_miss("body", body)
-        source = message.source
-        return (
-            None if matcher.matches(source) else f"message source {matcher._VERBS[matcher.kind]} {matcher.expected!r}"
-        )
+            label, show = f"header {self.header}", "first"
+        else:
+            field = FIELDS[self.name]
+            values = field.values(message)
+            label, show = field.label, field.show
+        if any(matcher.matches(value) for value in values):
+            return None
+        if show == "first" and values:
+            return matcher.describe_miss(label, values[0])
+        shown = f" {values!r}" if show == "all" else ""
+        return f"{label}{shown} {matcher.verb} {matcher.expected!r}"
 
     def __str__(self) -> str:
         value = f"{self.header}: {self.matcher}" if self.header else str(self.matcher)
         return f"{self.name}={value!r}"
 
 
-# Cheapest first: a message that fails on its sender is never parsed.
-ORDER = ("sender", "recipient", "subject", "header", "body", "pattern")
-
-
 class Criteria:
     """All given criteria must hold. An empty ``Criteria`` matches every message."""
 
     def __init__(self, criteria: Iterable[Criterion] = ()) -> None:
-        self._criteria = sorted(criteria, key=lambda criterion: ORDER.index(criterion.name))
+        self._criteria = sorted(criteria, key=lambda criterion: criterion.cost)
 
     @classmethod
-    def from_strings(
-        cls,
-        pattern: str | None = None,
-        sender: str | None = None,
-        recipient: str | None = None,
-        subject: str | None = None,
-        body: str | None = None,
-        header: str | list[str] | None = None,
-    ) -> Criteria:
-        """Criteria from the strings a user typed: each one a regular expression unless it
-        starts with ``EQUALS:``, ``STARTS:``, ``GLOB:``, ``REGEXP:`` or ``CONTAINS:``."""
-        criteria = []
-        for name, value in (
-            ("pattern", pattern),
-            ("sender", sender),
-            ("recipient", recipient),
-            ("subject", subject),
-            ("body", body),
-        ):
-            if value is not None:
-                criteria.append(Criterion(name, TextMatcher.parse(_as_text(name, value), name)))
+    def from_strings(cls, header: str | list[str] | None = None, **values: str | None) -> Criteria:
+        """Criteria from the strings a user typed (``subject='Welcome'``, ``header='X-Tag: a'``):
+        each one a regular expression unless it starts with ``EQUALS:``, ``STARTS:``, ``GLOB:``,
+        ``REGEXP:`` or ``CONTAINS:``. ``None`` values are left out."""
+        criteria = [
+            Criterion(name, TextMatcher.parse(_as_text(name, value), name))
+            for name, value in values.items()
+            if value is not None
+        ]
         for item in [header] if isinstance(header, str) else header or []:
             name, value = _split_header(item)
             criteria.append(Criterion("header", TextMatcher.parse(value, "header"), header=name))
@@ -156,7 +170,7 @@ class Criteria:
 
     @classmethod
     def literal(cls, **values: str) -> Criteria:
-        """Criteria where each value must be equal to the whole field (``body``: be contained in it)."""
+        """Criteria where each value must be equal to the whole field (``body``, ``pattern``: be contained in it)."""
         criteria = []
         for name, value in values.items():
             kind = "CONTAINS" if name in ("body", "pattern") else "EQUALS"

@@ -59,7 +59,9 @@ class MailboxKeywords(LibraryContext):
         | Length Should Be | ${messages} | 2 |
         | Should Be Equal | ${messages[0].subject} | Welcome |
         """
-        criteria = Criteria.from_strings(pattern, sender, recipient, subject, body, header)
+        criteria = Criteria.from_strings(
+            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+        )
         messages = self.server().mailbox.messages(criteria)
         logger.info(f"{len(messages)} of the stored messages match {criteria}.")
         self.log_messages(messages)
@@ -89,7 +91,9 @@ class MailboxKeywords(LibraryContext):
         | Should Contain      | ${msg.text}  | Hello Alice |
         | Message Should Be Received Matching | From: .*\\nTo: .*\\n+.+tent | timeout=10 s |
         """
-        criteria = Criteria.from_strings(pattern, sender, recipient, subject, body, header)
+        criteria = Criteria.from_strings(
+            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+        )
         server = self.server()
         try:
             message = server.mailbox.wait_for(criteria, self.seconds(timeout))
@@ -119,7 +123,9 @@ class MailboxKeywords(LibraryContext):
         | Message Should Not Be Received Matching | recipient=bob@example.com |
         | Message Should Not Be Received Matching | subject=Password reset | within=2 s |
         """
-        criteria = Criteria.from_strings(pattern, sender, recipient, subject, body, header)
+        criteria = Criteria.from_strings(
+            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+        )
         server = self.server()
         try:
             server.mailbox.assert_none(criteria, within.total_seconds())
