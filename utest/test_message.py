@@ -107,3 +107,19 @@ def test_eight_bit_bytes_stay_as_they_were_sent():
     message = received(raw)
     assert message.raw == raw
     assert "caf" in message.subject
+
+
+def test_parts_nested_too_deep_to_parse_keep_headers_and_say_so():
+    depth = 1000
+    raw = b"Subject: deep\r\nMIME-Version: 1.0\r\n"
+    for level in range(depth):
+        raw += b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (level, level)
+    raw += b"Content-Type: text/plain\r\n\r\ninnermost\r\n"
+    for level in reversed(range(depth)):
+        raw += b"--b%d--\r\n" % level
+    message = received(raw)
+    assert message.subject == "deep"
+    assert message.text is None
+    assert message.body == ""
+    assert any("body not parsed: RecursionError" in str(defect) for defect in message.message.defects)
+    assert message.raw == raw

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.errors
+import email.parser
 import email.policy
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -21,6 +22,7 @@ DECODE_ERRORS = (
     TypeError,
     IndexError,
     AttributeError,
+    RecursionError,
     email.errors.MessageError,
 )
 
@@ -147,7 +149,13 @@ class ReceivedMessage:
         """The parsed :class:`email.message.EmailMessage` (``email.policy.default``)."""
         parsed = self._parsed
         if parsed is None:
-            parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
+            try:
+                parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
+            except DECODE_ERRORS as error:
+                # Only pathological mail gets here (parts nested ~1,000 deep exhaust
+                # the recursion limit). Keep the headers; the body stays unparsed text.
+                parsed = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(self.raw)
+                parsed.defects.append(email.errors.MessageDefect(f"body not parsed: {type(error).__name__}: {error}"))
             self._parsed = parsed
         return parsed
 
