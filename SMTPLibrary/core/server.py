@@ -15,12 +15,14 @@ from .mailbox import Mailbox
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_SERVER_HOSTNAME = "localhost"
 
-# aiosmtpd logs every command at INFO on "mail.log". Test runners that capture
-# logging (behave, pytest) would print all of it with each failure. Quiet it,
-# unless the user has set its level.
+# aiosmtpd logs every command at INFO on "mail.log", and each odd command a
+# test sends on purpose at WARNING. Test runners that capture logging (behave,
+# pytest) would print all of it with each failure, and Python prints warnings
+# to stderr when logging is not configured. Quiet it, unless the user has set
+# its level. Errors in the server thread are reported by the next keyword.
 _aiosmtpd_log = logging.getLogger("mail.log")
 if _aiosmtpd_log.level == logging.NOTSET:
-    _aiosmtpd_log.setLevel(logging.WARNING)
+    _aiosmtpd_log.setLevel(logging.ERROR)
 
 
 class SMTPServer:
