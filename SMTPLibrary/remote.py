@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import typing
 from collections.abc import Callable
 from html import escape
@@ -31,6 +32,9 @@ from robot.api import logger as robot_logger
 from .core.message import ReceivedMessage
 from .core.server import DEFAULT_HOST
 from .library import SMTPLibrary
+
+# XML 1.0 has no way to write these, not even escaped.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def message_fields(message: ReceivedMessage) -> dict[str, Any]:
@@ -64,12 +68,22 @@ def message_fields(message: ReceivedMessage) -> dict[str, Any]:
 
 
 def to_remote(value: Any) -> Any:
-    """``value`` with every received message in it turned into :func:`message_fields`."""
+    """``value`` as XML-RPC carries it: every received message turned into :func:`message_fields`,
+    and in every text the characters XML 1.0 cannot hold (control characters other than tab and
+    line ends) replaced by U+FFFD. ``raw`` still has them: bytes travel as they are."""
     if isinstance(value, ReceivedMessage):
-        return message_fields(value)
+        return to_remote(message_fields(value))
+    if isinstance(value, dict):
+        return {str(key): to_remote(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_remote(item) for item in value]
+    if isinstance(value, str):
+        return xml_safe(value)
     return value
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_IN_XML.sub("\ufffd", text)
 
 
 class _Keyword:
@@ -125,7 +139,13 @@ class RemoteLibrary:
 
     def run_keyword(self, name: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> Any:
         with _LogRelay():
-            return to_remote(self._keywords[name].run(list(args), dict(kwargs or {})))
+            try:
+                return to_remote(self._keywords[name].run(list(args), dict(kwargs or {})))
+            except Exception as error:
+                # A failure quoting a subject with a control character must still reach the suite.
+                if error.args and isinstance(error.args[0], str):
+                    error.args = (xml_safe(error.args[0]), *error.args[1:])
+                raise
 
     def get_keyword_arguments(self, name: str) -> list[str]:
         if name == "__init__":
@@ -166,7 +186,7 @@ class _LogRelay:
 
 
 def _write_to_stdout(msg: object, level: str = "INFO", html: bool = False, console: bool | None = None) -> None:
-    text = str(msg)
+    text = xml_safe(str(msg))
     if level == "HTML":
         level, html = "INFO", True
     elif level == "CONSOLE":

@@ -136,3 +136,31 @@ def test_the_command_serves_on_a_free_port_and_stops_on_sigterm(tmp_path):
     assert not port_file.exists()
     with pytest.raises(ConnectionRefusedError):
         smtplib.SMTP("127.0.0.1", smtp_port, timeout=5)
+
+
+def test_control_characters_xml_cannot_carry_do_not_break_a_keyword(remote):
+    from robotremoteserver import RobotRemoteServer
+
+    server = RobotRemoteServer(remote, port=0, serve=False)
+    result = server.run_keyword("Start SMTP Server", [], {})
+    port = result["return"]
+    source = "Subject: Bad\x0cü\x01\r\n\r\nBody\x1b ü\r\n".encode()
+    with smtplib.SMTP("127.0.0.1", port) as client:
+        client.sendmail("app@example.com", ["alice@example.com"], source)
+    results = [
+        server.run_keyword("Get Messages", [], {}),
+        server.run_keyword("Message Should Be Received Matching", [], {"subject": "Good", "timeout": "0"}),
+    ]
+    for result in results:
+        payload = xmlrpc.client.dumps((result,), methodresponse=True)
+        (result,), _ = xmlrpc.client.loads(payload, use_builtin_types=True)
+        assert "\ufffd" in (result.get("output", "") + result.get("error", "")), result
+    passed, failed = results
+    assert passed["status"] == "PASS", passed
+    (msg,) = passed["return"]
+    assert msg["subject"] == "Bad\ufffdü\ufffd"
+    assert msg["text"].startswith("Body\ufffd ")
+    assert msg["raw"] == source
+    assert failed["status"] == "FAIL"
+    assert failed["error"].startswith("No message matching subject='Good' arrived in 0 seconds.")
+    assert "subject 'Bad\\x0cü\\x01'" in failed["error"]  # as a local run reports it
