@@ -144,7 +144,8 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, IsolationKeywords):
     ``raw`` is bytes, ``peer`` a list, ``received_at`` an ISO 8601 string,
     a missing ``text`` or ``html`` an empty string; ``headers`` holds the
     first value of each header, as spelt in the message; there is no
-    ``message`` attribute, but ``source`` holds the message as text. The
+    ``message`` attribute, but ``source`` holds the message as text; control
+    characters XML cannot carry become U+FFFD in texts (``raw`` keeps them). The
     remote server does not see tests: there, reset with `Reset Mailbox` in a
     ``Test Setup``. See ``docs/parallel-and-remote.md`` for recipes.
 
