@@ -31,8 +31,11 @@ lint: venv
 utest: venv
 	$(BIN)/pytest -q utest
 
+# In parallel, as big suites run: every process starts its own servers on free
+# ports (atest/crosstalk proves they never see each other's mail). PabotLib on a
+# free port too, so that parallel `make atest` runs never collide either.
 atest: venv tools
-	$(BIN)/robot --outputdir $(RESULTS)/atest --pythonpath atest/resources \
+	PATH="$(abspath $(BIN)):$$PATH" pabot --processes 4 --pabotlibport 0 --outputdir $(RESULTS)/atest --pythonpath atest/resources \
 		--consolewidth 100 --consolecolors off atest
 
 features: venv

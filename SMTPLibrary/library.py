@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from robot.api.deco import library
 
+from .keywords.isolation import IsolationKeywords
 from .keywords.mailbox import MailboxKeywords
 from .keywords.server import ServerKeywords
 from .version import __version__
 
 
 @library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF")
-class SMTPLibrary(ServerKeywords, MailboxKeywords):
+class SMTPLibrary(ServerKeywords, MailboxKeywords, IsolationKeywords):
     """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
     The application under test sends mail to the server as it would to any
@@ -102,6 +103,52 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords):
     Waiting is event-driven: a keyword returns as soon as the mail is there,
     not at the next poll, and a Robot test timeout can interrupt it.
 
+    = Isolation =
+
+    Every test starts with empty mailboxes, whatever the tests before it
+    received: the library is its own listener and resets each server it
+    knows when a test starts. A server started inside a test is stopped when
+    the test ends (after its teardown); a server started in a suite setup
+    lives until the suite ends. The import argument ``auto_reset`` chooses
+    the unit:
+
+    | = auto_reset = | = Mailboxes emptied = | = Servers started in a test stop = | = Suite setup servers stop = |
+    | ``test`` (default) | when each test starts | when the test ends | when the suite ends |
+    | ``suite`` | when each suite starts | when the suite ends | when the suite ends |
+    | ``none``  | never by themselves | when stopped, or when the run ends | when stopped, or when the run ends |
+
+    | Library    SMTPLibrary    auto_reset=suite
+
+    When the current server is stopped this way, the server that was current
+    when the test started is current again.
+
+    Tests that share a server and must not see each other's mail, in one
+    process or in parallel ones, send to `Get Unique Address` and look for
+    ``recipient=${address}``.
+
+    = Parallel and remote runs =
+
+    Under [https://pabot.org|pabot] every process starts its own servers on
+    free ports, so nothing needs configuring: hand the port that
+    `Start SMTP Server` returns to the application under test.
+
+    ``smtplibrary remote --host 127.0.0.1 --port 8270`` serves these keywords
+    through Robot Framework's remote library interface, so the server can run
+    on the machine next to the application:
+
+    | Library    Remote    http://sut-host:8270
+
+    Remote keywords take the same arguments and fail with the same messages.
+    A message comes back as a dictionary with the same fields as
+    `Received messages` (``${msg.subject}`` works), with these differences:
+    ``raw`` is bytes, ``peer`` a list, ``received_at`` an ISO 8601 string,
+    a missing ``text`` or ``html`` an empty string; ``headers`` holds the
+    first value of each header, as spelt in the message; there is no
+    ``message`` attribute, but ``source`` holds the message as text; control
+    characters XML cannot carry become U+FFFD in texts (``raw`` keeps them). The
+    remote server does not see tests: there, reset with `Reset Mailbox` in a
+    ``Test Setup``. See ``docs/parallel-and-remote.md`` for recipes.
+
     = Logging =
 
     Keywords that find messages log each one into the log file as a summary:
@@ -125,16 +172,31 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords):
     |   And the message body should contain "alice@example.com"
 
     Each scenario gets its own server on a free port (``context.smtp_port``),
-    stopped when the scenario ends. Waits last 5 seconds unless
+    stopped when the scenario ends. In a feature tagged ``@smtp.per_feature``
+    the server is started once, by the first scenario, and shared by the
+    scenarios of the feature: each one finds it running with an empty
+    mailbox, and it stops when the feature ends. Put the step in the
+    ``Background``:
+
+    | @smtp.per_feature
+    | Feature: Password reset
+    |   Background:
+    |     Given an SMTP server is running
+
+    Waits last 5 seconds unless
     ``-D smtp_timeout=SECONDS`` says otherwise. Steps using ``matching`` take
     regular expressions; all other quoted values are literal. A failing step
     reads as the corresponding keyword's failure.
     """
 
-    def __init__(self, timeout: timedelta = timedelta(seconds=5)) -> None:
+    def __init__(self, timeout: timedelta = timedelta(seconds=5), auto_reset: str = "test") -> None:
         """``timeout`` is the default wait of keywords that wait for mail; see `Time format`.
+
+        ``auto_reset`` is ``test``, ``suite`` or ``none``: when mailboxes are
+        emptied and servers stopped by themselves; see `Isolation`.
 
         | Library    SMTPLibrary
         | Library    SMTPLibrary    timeout=10 s
+        | Library    SMTPLibrary    auto_reset=suite
         """
-        super().__init__(timeout)
+        super().__init__(timeout, auto_reset)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.errors import InvalidArgument
+from ..core.isolation import reset_for_next_test
 from ..core.server import SMTPServer
 
 DEFAULT_TIMEOUT = 5.0
+# A feature with this tag shares one server between its scenarios.
+PER_FEATURE_TAG = "smtp.per_feature"
+_FEATURE_SERVER = "_smtplibrary_server"
 
 
 def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
@@ -16,10 +21,42 @@ def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
     cleanup is registered before the server starts, so even a failed start
     leaves nothing behind. ``context.smtp_server`` and ``context.smtp_port``
     hold the server and its port.
+
+    In a feature tagged ``@smtp.per_feature`` the first call starts the
+    server for the whole feature, stopped when the feature ends; later calls,
+    in later scenarios, return that server with an empty mailbox.
     """
+    feature = getattr(context, "feature", None)
+    if feature is not None and PER_FEATURE_TAG in feature.tags:
+        return _use_feature_server(context, feature, port, **options)
     server = SMTPServer(port=port, **options)
     context.add_cleanup(server.stop)
     server.start()
+    context.smtp_server = server
+    context.smtp_port = server.port
+    return server
+
+
+def _use_feature_server(context: Any, feature: Any, port: int, **options: Any) -> SMTPServer:
+    server = getattr(feature, _FEATURE_SERVER, None)
+    if server is None:
+        server = SMTPServer(port=port, **options)
+
+        def stop() -> None:
+            setattr(feature, _FEATURE_SERVER, None)
+            server.stop()
+
+        context.add_cleanup(stop, layer="feature")
+        server.start()
+        setattr(feature, _FEATURE_SERVER, server)
+    else:
+        if port and port != server.port:
+            raise InvalidArgument(
+                f"The SMTP server of this feature (@{PER_FEATURE_TAG}) runs on {server.address}: "
+                f"it cannot move to port {port} in another scenario."
+            )
+        server.check()
+        reset_for_next_test(server)
     context.smtp_server = server
     context.smtp_port = server.port
     return server

@@ -15,6 +15,10 @@ class ServerRegistry:
     def __init__(self) -> None:
         self._servers: dict[str, SMTPServer] = {}
         self._current: str | None = None
+        self._owners: dict[str, object] = {}
+        # Servers added from now on belong to this owner (a test or suite scope
+        # of core.isolation); release(owner) stops them. None: kept until stop_all.
+        self.owner: object | None = None
 
     def check_free(self, alias: str | None) -> None:
         """Fail when a running server already has ``alias`` (check before starting another)."""
@@ -35,6 +39,7 @@ class ServerRegistry:
             alias = str(number)
         alias = str(alias)
         self._servers[alias] = server
+        self._owners[alias] = self.owner
         self._current = alias
         return alias
 
@@ -60,20 +65,38 @@ class ServerRegistry:
         previous, self._current = self._current, str(alias)
         return previous
 
+    def release(self, owner: object, current: str | None = None, timeout: float = 5.0) -> None:
+        """Stop and forget the servers added while ``owner`` was the owner. When the current
+        server was one of them, ``current`` (if still known) or else the last one left becomes current."""
+        aliases = [alias for alias, server_owner in self._owners.items() if server_owner is owner]
+        servers = [self._servers.pop(alias) for alias in aliases]
+        for alias in aliases:
+            del self._owners[alias]
+        if self._current in aliases:
+            fallback = current if current in self._servers else next(reversed(self._servers), None)
+            self._current = fallback
+        _stop(servers, timeout)
+
     def stop_all(self, timeout: float = 5.0) -> None:
         """Stop every server and forget them all, mailboxes included."""
         servers, self._servers, self._current = list(self._servers.values()), {}, None
-        errors = []
-        for server in servers:
-            try:
-                server.stop(timeout)
-            except Exception as error:  # noqa: BLE001 - stop the others, then report
-                errors.append(error)
-        if errors:
-            raise errors[0]
+        self._owners = {}
+        _stop(servers, timeout)
 
     def __iter__(self) -> Iterator[SMTPServer]:
         return iter(list(self._servers.values()))
 
     def __len__(self) -> int:
         return len(self._servers)
+
+
+def _stop(servers: list[SMTPServer], timeout: float) -> None:
+    """Stop every one of ``servers``, then raise the first error met, if any."""
+    errors = []
+    for server in servers:
+        try:
+            server.stop(timeout)
+        except Exception as error:  # noqa: BLE001 - stop the others, then report
+            errors.append(error)
+    if errors:
+        raise errors[0]

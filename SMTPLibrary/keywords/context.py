@@ -7,6 +7,7 @@ from datetime import timedelta
 from robot.api import logger
 
 from ..core import report
+from ..core.isolation import Isolation
 from ..core.message import ReceivedMessage
 from ..core.registry import ServerRegistry
 from ..core.server import SMTPServer
@@ -15,9 +16,10 @@ LOGGED_MESSAGES = 10
 
 
 class LibraryContext:
-    def __init__(self, timeout: timedelta) -> None:
+    def __init__(self, timeout: timedelta, auto_reset: str = "test") -> None:
         self.servers = ServerRegistry()
         self.timeout = timeout
+        self.isolation = Isolation(self.servers, auto_reset)
 
     def server(self, alias: str | None = None) -> SMTPServer:
         """The current server (or the one called ``alias``), after reporting any
