@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RESULTS := results
 
-.PHONY: all venv tools lint utest atest features docs docs-check test demo clean
+.PHONY: all venv tools lint utest atest features hard stress audit docs test demo clean
 
 all: test
 
@@ -41,10 +41,21 @@ atest: venv tools
 features: venv
 	$(BIN)/behave --format progress features
 
+# Load, hostile input, faults and security: bounded here, ten times larger in `make stress`.
+hard: venv
+	$(BIN)/pytest -q -p no:cacheprovider hard
+
+stress: venv
+	SMTPLIBRARY_STRESS=1 $(BIN)/pytest -q -p no:cacheprovider hard
+
+# Known vulnerabilities in the runtime dependencies (reports, without failing, when offline).
+audit: venv
+	$(BIN)/python .ci/audit.py
+
 docs: venv
 	$(BIN)/python docs/generate.py
 
-test: lint utest atest features
+test: lint utest atest features hard audit
 	@echo "All tests passed."
 
 # The sign-up example: an application that mails a verification link,

@@ -1,0 +1,52 @@
+"""Audit the runtime dependencies for known vulnerabilities with pip-audit.
+
+Fails when a known vulnerability is found. When no vulnerability service can
+be reached (an offline machine, a registry mirror without the vulnerability
+API), it says so and does not fail: the audit reports, it cannot decide.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import requires
+
+DISTRIBUTION = "robotframework-smtplibrary"
+
+
+def runtime_requirements() -> list[str]:
+    return [req for req in requires(DISTRIBUTION) or [] if "extra ==" not in req]
+
+
+def main() -> int:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as requirements:
+        requirements.write("\n".join(runtime_requirements()) + "\n")
+    command = [sys.executable, "-m", "pip_audit", "--progress-spinner", "off", "--format", "json"]
+    result = subprocess.run([*command, "-r", requirements.name], capture_output=True, text=True, timeout=300)
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        error = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"pip-audit: not audited, pip-audit could not run: {error}")
+        return 0
+    dependencies = report.get("dependencies", [])
+    vulnerable = [dep for dep in dependencies if dep.get("vulns")]
+    skipped = [dep for dep in dependencies if dep.get("skip_reason")]
+    for dep in vulnerable:
+        ids = ", ".join(vuln["id"] for vuln in dep["vulns"])
+        print(f"pip-audit: {dep['name']} {dep['version']} has known vulnerabilities: {ids}")
+    audited = len(dependencies) - len(skipped)
+    if skipped:
+        names = ", ".join(sorted(dep["name"] for dep in skipped))
+        print(
+            f"pip-audit: {len(skipped)} of {len(dependencies)} dependencies not audited (no vulnerability service "
+            f"answered for them): {names}"
+        )
+    print(f"pip-audit: {audited} dependencies audited, {len(vulnerable)} with known vulnerabilities.")
+    return 1 if vulnerable else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Hardening suite: load, hostile input, faults, security.
+
+The bounded run is part of `make test`; `make stress` sets SMTPLIBRARY_STRESS=1
+and multiplies the loads by ten.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from SMTPLibrary.core import SMTPServer
+
+
+@pytest.fixture
+def server():
+    with SMTPServer() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def no_server_threads_left():
+    yield
+    left = [thread.name for thread in threading.enumerate() if thread.name.startswith("SMTPLibrary ")]
+    assert not left, f"server threads left running: {left}"
