@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from robot.api.deco import library
 
+from .keywords.faults import FaultKeywords
 from .keywords.mailbox import MailboxKeywords
 from .keywords.server import ServerKeywords
 from .version import __version__
 
 
 @library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF")
-class SMTPLibrary(ServerKeywords, MailboxKeywords):
+class SMTPLibrary(ServerKeywords, MailboxKeywords, FaultKeywords):
     """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
     The application under test sends mail to the server as it would to any
@@ -109,6 +110,84 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords):
     in the log. When a wait fails, the messages that did arrive are logged
     the same way, and the failure lists them, closest to the criteria first.
 
+    = Fault injection =
+
+    A test can make the server misbehave exactly when it wants, to check how
+    the application copes: a temporary refusal it should retry, a permanent
+    one it should report, a slow server, a dropped connection. A fault is a
+    rule: a stage, an action (`Set SMTP Reply`, `Set SMTP Delay` or
+    `Set SMTP Disconnect`), how many times it fires and, if given, a
+    condition on the sender or the recipient.
+
+    | *** Test Cases ***
+    | Greylisted mail is sent again
+    |     Set SMTP Reply    RCPT    451    4.7.1 Greylisted, try again later    count=2
+    |     Send The Newsletter
+    |     Message Count Should Be    1
+    |     SMTP Client Should Have Retried    2
+    |     [Teardown]    Clear SMTP Faults
+
+    | = Stage =  | = When =                                   | = Conditions = |
+    | CONNECT    | The greeting, as soon as a client connects. | none |
+    | EHLO       | The EHLO or HELO command.                  | none |
+    | MAIL       | The MAIL FROM command.                     | sender |
+    | RCPT       | Each RCPT TO command.                      | sender, recipient |
+    | DATA       | The DATA command, before the message.      | sender |
+    | DATA_END   | The end of the message, after its body.    | sender |
+    | AUTH       | The AUTH command.                          | none |
+    | STARTTLS   | The STARTTLS command.                      | none |
+
+    Conditions are written like `criteria`: regular expressions unless
+    prefixed with ``EQUALS:`` and friends. Stage names ignore case.
+
+    Rules fire in the order they were added. At each stage, the first
+    matching delay rule waits (on the server's event loop: other
+    connections are served meanwhile), then the first matching reply or
+    disconnect rule acts; everything else is the server's normal behaviour.
+    A rule fires on a command the server would process: a command with a
+    syntax error gets the usual error and leaves the rule for the next one.
+    A rule fires ``count`` times (1 by default), or with ``count=0`` every
+    time until `Clear SMTP Faults`. `Reset Mailbox` leaves the rules alone.
+
+    - A 4xx or 5xx reply refuses the command, which has no effect: a message
+      refused at ``DATA_END`` is not stored, a refused ``DATA`` ends the
+      transaction. ``421`` also closes the connection, as RFC 5321 says.
+      After a refused greeting, the server answers ``503`` to everything but
+      ``QUIT``.
+    - A success code changes only the reply's text: ``220`` at ``CONNECT``,
+      ``250`` at ``MAIL`` and ``DATA_END`` (a queue id, say), ``250`` or
+      ``251`` at ``RCPT``.
+    - A delay at ``DATA_END`` stores the message once, after the wait; a
+      client that gives up during the wait leaves nothing stored.
+    - A disconnect closes the connection without a reply; nothing of an
+      unfinished message is stored.
+
+    == Transcript ==
+
+    `Get SMTP Transcript` returns the dialogues of recent connections, one
+    session per connection, newest last: each command line of the client
+    (``C``), each reply line of the server (``S``), the message data as its
+    size (``D``) and the faults that fired (``*``). It keeps the last 50
+    sessions, the first 50 and last 150 entries of a session, and 512
+    characters of a line. Credentials never enter it: ``AUTH PLAIN
+    ********``, and every client line of an AUTH exchange is ``********``.
+    `Reset Mailbox` forgets the transcript with the messages, so that each
+    test sees its own sessions.
+
+    == Retries ==
+
+    `SMTP Client Should Have Retried` counts the attempts in the transcript:
+
+    - every ``MAIL`` command is an attempt (one per transaction), whatever
+      the reply;
+    - a session without ``MAIL`` is an attempt when the server refused
+      something in it (a 4xx or 5xx reply, e.g. to the greeting or EHLO) or
+      dropped it;
+    - other sessions, such as a connection check, are not attempts.
+
+    The client retried once less than it attempted. Every attempt since
+    the last `Reset Mailbox` counts: check retries around one message.
+
     = behave =
 
     The same server and assertions are available to behave as step
@@ -128,7 +207,10 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords):
     stopped when the scenario ends. Waits last 5 seconds unless
     ``-D smtp_timeout=SECONDS`` says otherwise. Steps using ``matching`` take
     regular expressions; all other quoted values are literal. A failing step
-    reads as the corresponding keyword's failure.
+    reads as the corresponding keyword's failure. Fault steps, such as
+    ``Given the SMTP server replies 451 to the next message``, act as the
+    `Fault injection` keywords do; their rules are cleared when the
+    scenario ends.
     """
 
     def __init__(self, timeout: timedelta = timedelta(seconds=5)) -> None:
