@@ -119,7 +119,6 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, FaultKeywords):
     `Set SMTP Disconnect`), how many times it fires and, if given, a
     condition on the sender or the recipient.
 
-    | *** Test Cases ***
     | Greylisted mail is sent again
     |     Set SMTP Reply    RCPT    451    4.7.1 Greylisted, try again later    count=2
     |     Send The Newsletter

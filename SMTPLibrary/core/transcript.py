@@ -78,7 +78,10 @@ class Session:
 
     @property
     def address(self) -> str:
-        return f"{self.peer[0]}:{self.peer[1]}" if self.peer else "an unknown address"
+        if not self.peer:
+            return "an unknown address"
+        host, port = self.peer[:2]
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
     def __str__(self) -> str:
         state = " (dropped by the server)" if self.dropped else " (still open)" if self.ended is None else ""

@@ -118,8 +118,8 @@ class FaultKeywords(LibraryContext):
 
         | ${sessions} =      | Get SMTP Transcript |
         | Length Should Be   | ${sessions}         | 3 |
-        | Should Contain     | ${sessions}[0].replies | 451 Requested action aborted: local error in processing |
-        | Should Contain     | ${sessions}[-1].text   | S: 250 OK |
+        | Should Contain     | ${sessions[0].replies} | 451 Requested action aborted: local error in processing |
+        | Should Contain     | ${sessions[-1].text}   | S: 250 OK |
         """
         sessions = self.server().transcript.sessions()
         self._log_sessions(sessions)
