@@ -190,10 +190,10 @@ Get SMTP Transcript shows commands and replies, newest last, with credentials ma
     ${sessions} =    Get SMTP Transcript
     Length Should Be    ${sessions}    2
     Should Be Equal    ${sessions[0].commands[0]}    ehlo smtplib.test
-    Should Start With    ${sessions[0].commands[1]}    mail FROM:<app@example.com> size=
-    Should Be Equal    ${sessions[0].commands[2:]}    ${{ ['rcpt TO:<bob@example.com>', 'rset', 'QUIT'] }}
+    Should Start With    ${sessions[0].commands[1]}    MAIL FROM:<app@example.com> SIZE=    ignore_case=True
+    Should Be Equal    ${{ [c.upper() for c in $sessions[0].commands[2:]] }}    ${{ ['RCPT TO:<BOB@EXAMPLE.COM>', 'RSET', 'QUIT'] }}
     Should Contain    ${sessions[0].replies}    ${GREYLISTED}
-    Should Contain    ${sessions[0].text}    C: rcpt TO:<bob@example.com>\n*: fault at RCPT: reply 451\nS: ${GREYLISTED}
+    Should Contain    ${sessions[0].text}    C: RCPT TO:<bob@example.com>\n*: fault at RCPT: reply 451\nS: ${GREYLISTED}    ignore_case=True
     Should Be Equal    ${sessions[1].commands}[1]    AUTH PLAIN ********
     Should Not Contain    ${sessions[1].text}    AHVzZXIAc2VjcmV0LXB3
     Should Start With    ${{ str($sessions[1]) }}    Session 2 from 127.0.0.1:

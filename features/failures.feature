@@ -221,6 +221,10 @@ Feature: A failing step says what went wrong, as the Robot keyword does
 
         Scenario: No server
           Given the SMTP server replies 451 to the next 1 RCPT commands for "bob@example.com"
+
+        Scenario: The next 0 commands
+          Given an SMTP server is running
+          And the SMTP server replies 451 to the next 0 RCPT commands for "bob@example.com"
       """
     When behave runs the features with "-D smtp_timeout=0.1"
     Then it should fail
@@ -254,5 +258,9 @@ Feature: A failing step says what went wrong, as the Robot keyword does
       """
     And the output should contain
       """
-      2 scenarios passed, 1 failed, 6 error
+      The number of RCPT commands must be 1 or more, got 0.
+      """
+    And the output should contain
+      """
+      2 scenarios passed, 1 failed, 7 error
       """

@@ -183,6 +183,7 @@ def test_sessions_read_well():
     assert str(closed) == "Session 1 from 127.0.0.1:40000\nS: 220 ready\nC: QUIT\nS: 221 Bye"
     assert str(dropped).splitlines()[0] == "Session 2 from 127.0.0.1:40000 (dropped by the server)"
     assert str(still_open).splitlines()[0] == "Session 3 from 127.0.0.1:40000 (still open)"
+    assert repr(closed) == "<Session 1 from 127.0.0.1:40000, 3 entries>"
     assert closed.commands == ["QUIT"]
     assert closed.replies == ["220 ready", "221 Bye"]
 

@@ -50,7 +50,7 @@ class Entry:
         return f"{self.direction}: {self.text}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Session:
     """A snapshot of one connection's dialogue, oldest entry first."""
 
@@ -82,6 +82,9 @@ class Session:
             return "an unknown address"
         host, port = self.peer[:2]
         return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    def __repr__(self) -> str:
+        return f"<Session {self.number} from {self.address}, {len(self.entries)} entries>"
 
     def __str__(self) -> str:
         state = " (dropped by the server)" if self.dropped else " (still open)" if self.ended is None else ""

@@ -22,7 +22,7 @@ Greylisted twice, the confirmation goes through the third time
     ${sessions} =    Get SMTP Transcript
     Should Contain    ${sessions[0].replies}    451 4.7.1 Greylisted, try again later
     Should Contain    ${sessions[1].replies}    451 4.7.1 Greylisted, try again later
-    Should Contain    ${sessions[2].text}    C: rcpt TO:<alice@example.com>\nS: 250 OK
+    Should Contain    ${sessions[2].text}    C: RCPT TO:<alice@example.com>\nS: 250 OK    ignore_case=True
 
 A permanent refusal is not retried
     Set SMTP Reply    DATA_END    550    5.7.1 Message rejected as spam

@@ -10,6 +10,7 @@ from typing import Any
 
 from behave import given, then
 
+from ...core.errors import InvalidArgument
 from ...core.faults import Faults
 from ...core.matching import TextMatcher
 from ..fixtures import smtp_timeout
@@ -24,6 +25,9 @@ def _faults(context: Any) -> Faults:
 
 @given('the SMTP server replies {code:d} to the next {count:d} RCPT commands for "{recipient}"')
 def step_reply_to_rcpt(context: Any, code: int, count: int, recipient: str) -> None:
+    if count < 1:
+        # The core reads 0 as "until cleared"; "the next 0" would read as "none".
+        raise InvalidArgument(f"The number of RCPT commands must be 1 or more, got {count}.")
     _faults(context).reply("RCPT", code, count=count, recipient=TextMatcher("EQUALS", recipient, "recipient"))
 
 
