@@ -35,6 +35,7 @@ from .mailbox import WAIT_SLICE
 
 CLIENT, DATA, SERVER, NOTE = "C", "D", "S", "*"
 MASK = "********"
+END_OF_DATA = b"\r\n.\r\n"
 DROPPED = "connection dropped by the server"
 LISTED_ATTEMPTS = 10
 T = TypeVar("T")
@@ -277,17 +278,20 @@ class SessionLog:
         self._transcript._end(self._record, dropped=False)
 
     def _data(self, data: bytes) -> bytes:
-        window = self._data_tail + data
-        end = window.find(b"\r\n.\r\n")
-        if end < 0:
+        # The end of data is CRLF.CRLF; it may straddle chunks, so the last bytes of the
+        # previous chunk are kept. The chunk itself is searched in place: messages are large.
+        tail = self._data_tail
+        straddling = (tail + data[:4]).find(END_OF_DATA)
+        end = straddling - len(tail) if straddling >= 0 else data.find(END_OF_DATA)
+        if straddling < 0 and end < 0:
             self._data_size += len(data)
-            self._data_tail = window[-4:]
+            self._data_tail = (tail + data)[-4:]
             return b""
-        # The message ends with the CRLF before the dot; the tail was counted with the previous chunk.
-        self._data_size += end + 2 - len(self._data_tail)
+        # The message ends with the CRLF before the dot (bytes of the tail were counted already).
+        self._data_size += end + 2
         self._transcript._add(self._record, DATA, f"{self._data_size} bytes of message data")
         self._in_data = False
-        return window[end + 5 :]
+        return data[end + 5 :]
 
     def _line(self, data: bytes) -> bytes:
         newline = data.find(b"\n")
