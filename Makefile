@@ -28,7 +28,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-utest: venv
+utest: venv tools
 	$(BIN)/pytest -q utest
 
 # In parallel, as big suites run: every process starts its own servers on free
@@ -59,10 +59,12 @@ test: lint utest atest features hard audit
 	@echo "All tests passed."
 
 # The sign-up example: an application that mails a verification link,
-# checked by a Robot suite and by a behave feature.
+# checked by a Robot suite and by a behave feature. The retry example: an
+# application that tries again when the server refuses for now.
 demo: venv
-	$(BIN)/robot --outputdir $(RESULTS)/demo --consolewidth 100 examples/signup/signup.robot
+	$(BIN)/robot --outputdir $(RESULTS)/demo --consolewidth 100 examples/signup/signup.robot examples/retry/retry.robot
 	cd examples/signup && ../../$(BIN)/behave --format progress features
+	cd examples/retry && ../../$(BIN)/behave --format progress features
 	@echo
 	@echo "Robot log: $(abspath $(RESULTS)/demo/log.html)"
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from robot.api.deco import library
 
+from .keywords.faults import FaultKeywords
 from .keywords.isolation import IsolationKeywords
 from .keywords.mailbox import MailboxKeywords
 from .keywords.server import ServerKeywords
@@ -13,7 +14,7 @@ from .version import __version__
 
 
 @library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF")
-class SMTPLibrary(ServerKeywords, MailboxKeywords, IsolationKeywords):
+class SMTPLibrary(ServerKeywords, MailboxKeywords, FaultKeywords, IsolationKeywords):
     """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
     The application under test sends mail to the server as it would to any
@@ -106,13 +107,14 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, IsolationKeywords):
     = Isolation =
 
     Every test starts with empty mailboxes, whatever the tests before it
-    received: the library is its own listener and resets each server it
-    knows when a test starts. A server started inside a test is stopped when
+    received: the library is its own listener and, when a test starts,
+    empties the mailbox and the transcript of each server it knows and
+    clears their `Fault injection` rules. A server started inside a test is stopped when
     the test ends (after its teardown); a server started in a suite setup
     lives until the suite ends. The import argument ``auto_reset`` chooses
     the unit:
 
-    | = auto_reset = | = Mailboxes emptied = | = Servers started in a test stop = | = Suite setup servers stop = |
+    | = auto_reset = | = Mailboxes emptied, faults cleared = | = Test servers stop = | = Suite setup servers stop = |
     | ``test`` (default) | when each test starts | when the test ends | when the suite ends |
     | ``suite`` | when each suite starts | when the suite ends | when the suite ends |
     | ``none``  | never by themselves | when stopped, or when the run ends | when stopped, or when the run ends |
@@ -156,6 +158,83 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, IsolationKeywords):
     in the log. When a wait fails, the messages that did arrive are logged
     the same way, and the failure lists them, closest to the criteria first.
 
+    = Fault injection =
+
+    A test can make the server misbehave exactly when it wants, to check how
+    the application copes: a temporary refusal it should retry, a permanent
+    one it should report, a slow server, a dropped connection. A fault is a
+    rule: a stage, an action (`Set SMTP Reply`, `Set SMTP Delay` or
+    `Set SMTP Disconnect`), how many times it fires and, if given, a
+    condition on the sender or the recipient.
+
+    | Greylisted mail is sent again
+    |     Set SMTP Reply    RCPT    451    4.7.1 Greylisted, try again later    count=2
+    |     Send The Newsletter
+    |     Message Count Should Be    1
+    |     SMTP Client Should Have Retried    2
+    |     [Teardown]    Clear SMTP Faults
+
+    | = Stage =  | = When =                                   | = Conditions = |
+    | CONNECT    | The greeting, as soon as a client connects. | none |
+    | EHLO       | The EHLO or HELO command.                  | none |
+    | MAIL       | The MAIL FROM command.                     | sender |
+    | RCPT       | Each RCPT TO command.                      | sender, recipient |
+    | DATA       | The DATA command, before the message.      | sender |
+    | DATA_END   | The end of the message, after its body.    | sender |
+    | AUTH       | The AUTH command.                          | none |
+    | STARTTLS   | The STARTTLS command.                      | none |
+
+    Conditions are written like `criteria`: regular expressions unless
+    prefixed with ``EQUALS:`` and friends. Stage names ignore case.
+
+    Rules fire in the order they were added. At each stage, the first
+    matching delay rule waits (on the server's event loop: other
+    connections are served meanwhile), then the first matching reply or
+    disconnect rule acts; everything else is the server's normal behaviour.
+    A rule fires on a command the server would process: a command with a
+    syntax error gets the usual error and leaves the rule for the next one.
+    A rule fires ``count`` times (1 by default), or with ``count=0`` every
+    time until `Clear SMTP Faults`. `Reset Mailbox` leaves the rules alone.
+
+    - A 4xx or 5xx reply refuses the command, which has no effect: a message
+      refused at ``DATA_END`` is not stored, a refused ``DATA`` ends the
+      transaction. ``421`` also closes the connection, as RFC 5321 says.
+      After a refused greeting, the server answers ``503`` to everything but
+      ``QUIT``.
+    - A success code changes only the reply's text: ``220`` at ``CONNECT``,
+      ``250`` at ``MAIL`` and ``DATA_END`` (a queue id, say), ``250`` or
+      ``251`` at ``RCPT``.
+    - A delay at ``DATA_END`` stores the message once, after the wait; a
+      client that gives up during the wait leaves nothing stored.
+    - A disconnect closes the connection without a reply; nothing of an
+      unfinished message is stored.
+
+    == Transcript ==
+
+    `Get SMTP Transcript` returns the dialogues of recent connections, one
+    session per connection, newest last: each command line of the client
+    (``C``), each reply line of the server (``S``), the message data as its
+    size (``D``) and the faults that fired (``*``). It keeps the last 50
+    sessions, the first 50 and last 150 entries of a session, and 512
+    characters of a line. Credentials never enter it: ``AUTH PLAIN
+    ********``, and every client line of an AUTH exchange is ``********``.
+    `Reset Mailbox` forgets the transcript with the messages, so that each
+    test sees its own sessions.
+
+    == Retries ==
+
+    `SMTP Client Should Have Retried` counts the attempts in the transcript:
+
+    - every ``MAIL`` command is an attempt (one per transaction), whatever
+      the reply;
+    - a session without ``MAIL`` is an attempt when the server refused
+      something in it (a 4xx or 5xx reply, e.g. to the greeting or EHLO) or
+      dropped it;
+    - other sessions, such as a connection check, are not attempts.
+
+    The client retried once less than it attempted. Every attempt since
+    the last `Reset Mailbox` counts: check retries around one message.
+
     = behave =
 
     The same server and assertions are available to behave as step
@@ -186,7 +265,10 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, IsolationKeywords):
     Waits last 5 seconds unless
     ``-D smtp_timeout=SECONDS`` says otherwise. Steps using ``matching`` take
     regular expressions; all other quoted values are literal. A failing step
-    reads as the corresponding keyword's failure.
+    reads as the corresponding keyword's failure. Fault steps, such as
+    ``Given the SMTP server replies 451 to the next message``, act as the
+    `Fault injection` keywords do; their rules are cleared when the
+    scenario ends.
     """
 
     def __init__(self, timeout: timedelta = timedelta(seconds=5), auto_reset: str = "test") -> None:

@@ -38,6 +38,16 @@ The suite server is current again and still running
     Send Mail    ${SUITE PORT}    subject=still there
     Message Should Be Received Matching    subject=still there
 
+A test leaves a fault rule behind
+    Set SMTP Reply    RCPT    550    count=0
+    Run Keyword And Expect Error    *550*    Send Mail    ${SUITE PORT}    subject=refused
+
+The next test starts without faults and with an empty transcript
+    ${sessions} =    Get SMTP Transcript
+    Should Be Empty    ${sessions}
+    Send Mail    ${SUITE PORT}    subject=accepted
+    Message Should Be Received Matching    subject=accepted
+
 Mail sent during a test teardown is gone in the next test
     [Teardown]    Send Mail    ${SUITE PORT}    subject=from teardown
     No Operation

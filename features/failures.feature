@@ -165,3 +165,102 @@ Feature: A failing step says what went wrong, as the Robot keyword does
       """
       SMTPLibrary's steps need behave's 'parse' step matcher
       """
+
+  Scenario: Fault steps fail clearly, and their rules end with the scenario
+    Given a steps module "remember.py" with
+      """
+      from behave import given, then
+
+      remembered = []
+
+
+      @given("the server is remembered")
+      def step_remember(context):
+          remembered.append(context.smtp_server)
+
+
+      @then("the remembered server has no fault rules left")
+      def step_no_rules(context):
+          assert remembered[0].faults.rules == [], remembered[0].faults.rules
+      """
+    And a feature file "faults.feature" with
+      """
+      Feature: Faults
+        Scenario: A rule that never fires
+          Given an SMTP server is running
+          And the server is remembered
+          And the SMTP server replies 451 to the next message
+
+        Scenario: The rule is gone
+          Then the remembered server has no fault rules left
+
+        Scenario: Unknown stage
+          Given an SMTP server is running
+          And the SMTP server drops the connection at HELLO
+
+        Scenario: Not a reply code
+          Given an SMTP server is running
+          And the SMTP server replies 999 to the next message
+
+        Scenario: A code that makes no sense there
+          Given an SMTP server is running
+          And the SMTP server replies 220 to the next message
+
+        Scenario: A negative delay
+          Given an SMTP server is running
+          And the SMTP server waits -1 seconds before replying to DATA
+
+        Scenario: The library's sending step is refused
+          Given an SMTP server is running
+          And the SMTP server replies 451 to the next message
+          When a message is sent from "app@example.com" to "bob@example.com" with subject "Fails"
+
+        Scenario: Not retried as often as expected
+          Given an SMTP server is running
+          Then the client should have retried 2 times
+
+        Scenario: No server
+          Given the SMTP server replies 451 to the next 1 RCPT commands for "bob@example.com"
+
+        Scenario: The next 0 commands
+          Given an SMTP server is running
+          And the SMTP server replies 451 to the next 0 RCPT commands for "bob@example.com"
+      """
+    When behave runs the features with "-D smtp_timeout=0.1"
+    Then it should fail
+    And the output should contain
+      """
+      Unknown SMTP stage 'HELLO': expected one of CONNECT, EHLO, MAIL, RCPT, DATA, DATA_END, AUTH, STARTTLS.
+      """
+    And the output should contain
+      """
+      Reply code 999 is not an SMTP reply code: give 4xx to refuse for now
+      """
+    And the output should contain
+      """
+      Reply code 220 makes no sense at DATA_END: give 4xx to refuse for now (e.g. 451) or 5xx to refuse for good (e.g. 554). Success codes accepted at DATA_END: 250 (the usual success reply, with your text).
+      """
+    And the output should contain
+      """
+      The delay must be 0 seconds or more, got -1.0.
+      """
+    And the output should contain
+      """
+      SMTPDataError: (451, b'Requested action aborted: local error in processing')
+      """
+    And the output should contain
+      """
+      The client should have retried 2 times but made no attempt to send in 100 milliseconds.
+      """
+    And the output should contain
+      """
+      No SMTP server is running in this scenario: add the step "Given an SMTP server is running".
+      """
+    And the output should contain
+      """
+      The number of RCPT commands must be 1 or more, got 0.
+      """
+    And the output should contain
+      """
+      2 scenarios passed, 1 failed, 7 error
+      """

@@ -43,3 +43,7 @@ class MessageCountMismatch(SMTPLibraryError, AssertionError):
 
 class ContentMismatch(SMTPLibraryError, AssertionError):
     """A message was found but its content is not what was expected."""
+
+
+class RetryCountMismatch(SMTPLibraryError, AssertionError):
+    """The client did not retry as often as expected."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .faults import Faults
 from .mailbox import Mailbox
 from .message import ReceivedMessage
+from .transcript import Transcript
 
 
 class CaptureHandler:
@@ -16,11 +18,43 @@ class CaptureHandler:
     no parsing, no decoding, one lock taken briefly in :meth:`Mailbox.add`.
     """
 
-    def __init__(self, mailbox: Mailbox, on_error: Any = None) -> None:
+    def __init__(
+        self,
+        mailbox: Mailbox,
+        on_error: Any = None,
+        faults: Faults | None = None,
+        transcript: Transcript | None = None,
+    ) -> None:
         self.mailbox = mailbox
         self._on_error = on_error
+        # Read by each connection's protocol (core/hooks.py).
+        self.faults = faults
+        self.transcript = transcript
+
+    # MAIL, RCPT and the end of DATA consult the fault rules (server.apply_faults,
+    # core/hooks.py) before doing what aiosmtpd does without a hook. A refusal
+    # leaves the envelope as it was; a success code only changes the reply text.
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: list) -> str:
+        action = await server.apply_faults("MAIL", sender=address)
+        if action is not None and not action.accepts:
+            return action.status
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK" if action is None else action.status
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list) -> str:
+        action = await server.apply_faults("RCPT", sender=envelope.mail_from, recipient=address)
+        if action is not None and not action.accepts:
+            return action.status
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK" if action is None else action.status
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        action = await server.apply_faults("DATA_END", sender=envelope.mail_from)
+        if action is not None and not action.accepts:
+            return action.status  # refused or dropped: not stored
         self.mailbox.add(
             ReceivedMessage(
                 envelope.original_content,
@@ -33,7 +67,7 @@ class CaptureHandler:
                 timestamp=time.time(),
             )
         )
-        return "250 OK"
+        return "250 OK" if action is None else action.status
 
     async def handle_exception(self, error: Exception) -> str:
         # aiosmtpd calls this for any error raised while handling a command.

@@ -34,9 +34,10 @@ def check_auto_reset(value: str, name: str = "auto_reset") -> str:
 
 
 def reset_for_next_test(server: SMTPServer) -> None:
-    """Bring ``server`` to the state every test (or scenario) starts from: an empty mailbox, no faults."""
-    server.mailbox.reset()
-    # FAULTS: clear the injected faults here (server.faults.clear()) once fault injection is merged.
+    """Bring ``server`` to the state every test (or scenario) starts from: an empty mailbox and
+    transcript, no faults."""
+    server.reset()
+    server.faults.clear()
 
 
 def unique_address(token: str, name: str = "test", domain: str = "example.test") -> str:

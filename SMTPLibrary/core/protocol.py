@@ -7,8 +7,10 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP
 
+from .hooks import SessionHooks
 
-class CaptureSMTP(SMTP):
+
+class CaptureSMTP(SessionHooks, SMTP):
     """Keeps itself in a set of open connections, so that stopping the server
     can close them all at once instead of waiting for idle clients."""
 

@@ -9,8 +9,10 @@ from types import TracebackType
 from ..version import __version__
 from .controller import ThreadedController, bind, format_address
 from .errors import ServerError
+from .faults import Faults
 from .handler import CaptureHandler
 from .mailbox import Mailbox
+from .transcript import Transcript
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_SERVER_HOSTNAME = "localhost"
@@ -56,7 +58,12 @@ class SMTPServer:
         self._controller: ThreadedController | None = None
         self._lock = threading.RLock()
         self._errors: list[BaseException] = []
-        self._handler = CaptureHandler(self.mailbox, on_error=self._errors.append)
+        # Fault rules the test sets, and the dialogues of recent connections; both outlive restarts.
+        self.faults = Faults()
+        self.transcript = Transcript()
+        self._handler = CaptureHandler(
+            self.mailbox, on_error=self._errors.append, faults=self.faults, transcript=self.transcript
+        )
 
     @property
     def address(self) -> str:
@@ -99,6 +106,11 @@ class SMTPServer:
                 return
             self.mailbox.close(f"The SMTP server on {self.address} was stopped.")
             controller.stop(timeout)
+
+    def reset(self) -> None:
+        """Empty the mailbox and forget the transcript, so that a test starts afresh; fault rules stay."""
+        self.mailbox.reset()
+        self.transcript.clear()
 
     def check(self) -> None:
         """Raise what went wrong in the server thread since the last check, if anything.

@@ -15,11 +15,13 @@ from .context import LibraryContext
 class MailboxKeywords(LibraryContext):
     @keyword("Reset Mailbox")
     def reset_mailbox(self) -> None:
-        """Empties the current server's mailbox.
+        """Empties the current server's mailbox and forgets its `transcript`.
+
+        Fault rules stay: see `Clear SMTP Faults`.
 
         | Reset Mailbox |
         """
-        self.server().mailbox.reset()
+        self.server().reset()
 
     @keyword("Get Message Count")
     def get_message_count(self) -> int:

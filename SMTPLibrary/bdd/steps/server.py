@@ -24,7 +24,7 @@ def step_server_running_on_port(context: Any, port: int) -> None:
 @given("the mailbox is empty")
 @when("the mailbox is reset")
 def step_reset_mailbox(context: Any) -> None:
-    current_server(context).mailbox.reset()
+    current_server(context).reset()
 
 
 @given('a message is sent from "{sender}" to "{recipient}" with subject "{subject}"')
