@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiosmtpd.smtp import SMTP
+from .security import SecureSMTP
 
 
-class CaptureSMTP(SMTP):
+class CaptureSMTP(SecureSMTP):
     """Keeps itself in a set of open connections, so that stopping the server
     can close them all at once instead of waiting for idle clients."""
 
