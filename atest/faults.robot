@@ -1,8 +1,7 @@
 *** Settings ***
 Documentation     Fault injection: every stage and every action, seen by smtplib and by swaks
 ...               (a client this project did not write), the transcript, retries, and each
-...               keyword's failures. AUTH and STARTTLS faults against a server that offers
-...               them are driven by smtplib and swaks in utest/test_fault_injection.py.
+...               keyword's failures, including AUTH and STARTTLS on a server that offers them.
 Library           SMTPLibrary    timeout=2 s
 Library           Collections
 Library           Process
@@ -54,7 +53,7 @@ smtplib sees the faults at AUTH and STARTTLS
     Set SMTP Delay    AUTH    100 ms
     Set SMTP Delay    STARTTLS    100 ms
     ${reply} =    Send SMTP Command    ${PORT}    AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=
-    Should Start With    ${reply}    538 5.7.11 Encryption required
+    Should Be Equal    ${reply}    502 5.5.1 AUTH not available: the server has no credentials
     ${reply} =    Send SMTP Command    ${PORT}    STARTTLS
     Should Be Equal    ${reply}    454 TLS not available
     Set SMTP Disconnect    AUTH
@@ -68,6 +67,36 @@ smtplib sees the faults at AUTH and STARTTLS
     Should Contain    ${sessions[2].text}    *: fault at AUTH: wait 0.1 s
     Should Contain    ${sessions[3].text}    *: fault at STARTTLS: wait 0.1 s
     Should Be True    ${sessions[4].dropped} and ${sessions[5].dropped}
+
+swaks sees the faults at AUTH and STARTTLS of a server offering them
+    ${port} =    Start SMTP Server    tls=starttls    credentials=user:s3cret-passw0rd    alias=secure
+    Set Test Variable    ${PORT}    ${port}
+    Set SMTP Reply    AUTH    535    5.7.8 Go away
+    ${result} =    Run Swaks With TLS And Login
+    Should Be Equal As Integers    ${result.rc}    28    ${result.stdout}${result.stderr}
+    Should Contain    ${result.stdout}    <~* 535 5.7.8 Go away
+    Set SMTP Delay    AUTH    100 ms
+    ${result} =    Run Swaks With TLS And Login
+    Should Be Equal As Integers    ${result.rc}    0    ${result.stdout}${result.stderr}
+    Set SMTP Disconnect    AUTH
+    ${result} =    Run Swaks With TLS And Login
+    Should Contain    ${result.stdout}${result.stderr}    Remote host closed connection unexpectedly
+    Set SMTP Reply    STARTTLS    454    TLS not available due to temporary reason
+    ${result} =    Run Swaks With TLS And Login
+    Should Be Equal As Integers    ${result.rc}    29    ${result.stdout}${result.stderr}
+    Should Contain    ${result.stdout}    <** 454 TLS not available due to temporary reason
+    Set SMTP Delay    STARTTLS    100 ms
+    ${result} =    Run Swaks With TLS And Login
+    Should Be Equal As Integers    ${result.rc}    0    ${result.stdout}${result.stderr}
+    Set SMTP Disconnect    STARTTLS
+    ${result} =    Run Swaks With TLS And Login
+    Should Not Be Equal As Integers    ${result.rc}    0
+    Message Count Should Be    2
+    Message Should Be Received Matching    authenticated_as=EQUALS:user    tls=yes
+    ${sessions} =    Get SMTP Transcript
+    Should Not Contain    ${{ '\n'.join(s.text for s in $sessions) }}    s3cret-passw0rd
+    Transcript Should Contain    *: fault at AUTH: wait 0.1 s
+    Transcript Should Contain    *: fault at STARTTLS: wait 0.1 s
 
 swaks is refused at each stage
     [Template]    swaks Is Refused
@@ -310,6 +339,12 @@ Run Swaks
     [Arguments]    @{options}
     ${result} =    Run Process    swaks    --server    127.0.0.1:${PORT}    --from    app@example.com
     ...    --to    bob@example.com    @{options}
+    RETURN    ${result}
+
+Run Swaks With TLS And Login
+    ${ca} =    Get SMTP Server CA Certificate
+    ${result} =    Run Swaks    --tls    --tls-verify    --tls-ca-path    ${ca}
+    ...    --auth    PLAIN    --auth-user    user    --auth-password    s3cret-passw0rd
     RETURN    ${result}
 
 swaks Is Refused

@@ -41,7 +41,10 @@ def test_keyword_names_are_the_robot_names(remote):
 
 
 def test_argument_spec_and_documentation(remote):
-    assert remote.get_keyword_arguments("Start SMTP Server") == ["host=127.0.0.1", "port=0", "alias=None"]
+    arguments = remote.get_keyword_arguments("Start SMTP Server")
+    assert arguments[:3] == ["host=127.0.0.1", "port=0", "alias=None"]
+    assert "tls=none" in arguments
+    assert remote.get_keyword_arguments("Get SMTP Server Port") == []
     assert remote.get_keyword_documentation("Start SMTP Server").startswith("Starts an SMTP server")
     assert "%TOC%" in remote.get_keyword_documentation("__intro__")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
+from typing import Any
 
 
 def compose(sender: str, recipient: str, subject: str, body: str = "") -> bytes:
@@ -20,7 +22,35 @@ def as_source(text: str) -> bytes:
     return "\r\n".join(text.splitlines()).encode("utf-8") + b"\r\n"
 
 
-def send(host: str, port: int, sender: str, recipients: list[str], source: bytes, timeout: float = 10.0) -> None:
-    """Send ``source`` as it is, with ``smtplib``; raises ``smtplib.SMTPException`` on refusal."""
-    with smtplib.SMTP(host, port, timeout=timeout) as client:
+def send(
+    host: str,
+    port: int,
+    sender: str,
+    recipients: list[str],
+    source: bytes,
+    timeout: float = 10.0,
+    *,
+    tls: str = "none",
+    ca_certificate: str | None = None,
+    login: tuple[str, str] | None = None,
+) -> None:
+    """Send ``source`` as it is, with ``smtplib``; raises ``smtplib.SMTPException`` on refusal.
+
+    ``tls``: ``"starttls"`` or ``"implicit"`` to encrypt, verifying the server's certificate
+    against ``ca_certificate`` (a PEM file; the system's CAs when ``None``)."""
+    context = ssl.create_default_context(cafile=ca_certificate) if tls != "none" else None
+    if tls == "implicit":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        client = smtplib.SMTP(host, port, timeout=timeout)
+    with client:
+        if tls == "starttls":
+            client.starttls(context=context)
+        if login is not None:
+            client.login(*login)
         client.sendmail(sender, recipients, source)
+
+
+def send_to(server: Any, sender: str, recipients: list[str], source: bytes) -> None:
+    """Send to a running :class:`~SMTPLibrary.core.server.SMTPServer` the way it listens: over TLS if it has TLS."""
+    send(server.host, server.port, sender, recipients, source, tls=server.tls, ca_certificate=server.ca_certificate)

@@ -51,6 +51,15 @@ class CaptureHandler:
         envelope.rcpt_options.extend(options)
         return "250 OK" if action is None else action.status
 
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> Any:
+        # With this hook present, aiosmtpd leaves recording the name to it.
+        session.host_name = hostname
+        return server.security.ehlo(session, responses)
+
+    async def handle_AUTH(self, server: Any, session: Any, envelope: Any, args: list[str]) -> Any:
+        # A refusal (no credentials, or no TLS), or MISSING: aiosmtpd goes on with the login.
+        return server.security.auth_refusal(session)
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         action = await server.apply_faults("DATA_END", sender=envelope.mail_from)
         if action is not None and not action.accepts:
@@ -65,6 +74,7 @@ class CaptureHandler:
                 mail_options=list(envelope.mail_options),
                 rcpt_options=list(envelope.rcpt_options),
                 timestamp=time.time(),
+                **server.security.arrival(session),
             )
         )
         return "250 OK" if action is None else action.status

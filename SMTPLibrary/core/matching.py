@@ -82,16 +82,27 @@ class Field:
     """What a criterion looks at: the values of a message it is tested against
     (one matching value is enough) and how a miss shows them."""
 
-    __slots__ = ("cost", "label", "show", "values")
+    __slots__ = ("absent", "choices", "cost", "label", "show", "values")
 
     def __init__(
-        self, label: str, values: Callable[[ReceivedMessage], list[str]], cost: int, show: str = "first"
+        self,
+        label: str,
+        values: Callable[[ReceivedMessage], list[str]],
+        cost: int,
+        show: str = "first",
+        *,
+        absent: str | None = None,
+        choices: tuple[str, ...] = (),
     ) -> None:
         self.label = label
         self.values = values
         self.cost = cost
         # "first": the first value is quoted; "all": the list is; "none": nothing is (too long).
         self.show = show
+        # The miss to report when a message has no value at all (None: the generic one).
+        self.absent = absent
+        # When given, the only values a user may ask for, compared exactly (no regular expression).
+        self.choices = choices
 
 
 # The criteria every keyword and step accepts, by name. Cost orders the
@@ -102,6 +113,13 @@ FIELDS: dict[str, Field] = {
     "subject": Field("subject", lambda m: [m.subject], cost=1),
     "body": Field("body", lambda m: [m.body], cost=3),
     "pattern": Field("message source", lambda m: [m.source], cost=4, show="none"),
+    "authenticated_as": Field(
+        "authenticated_as",
+        lambda m: [] if m.authenticated_as is None else [m.authenticated_as],
+        cost=0,
+        absent="sent without login",
+    ),
+    "tls": Field("tls", lambda m: ["yes" if m.tls else "no"], cost=0, choices=("yes", "no")),
 }
 HEADER_COST = 2
 
@@ -134,6 +152,8 @@ class Criterion:
         else:
             field = FIELDS[self.name]
             values = field.values(message)
+            if not values and field.absent:
+                return field.absent
             label, show = field.label, field.show
         if any(matcher.matches(value) for value in values):
             return None
@@ -158,11 +178,7 @@ class Criteria:
         """Criteria from the strings a user typed (``subject='Welcome'``, ``header='X-Tag: a'``):
         each one a regular expression unless it starts with ``EQUALS:``, ``STARTS:``, ``GLOB:``,
         ``REGEXP:`` or ``CONTAINS:``. ``None`` values are left out."""
-        criteria = [
-            Criterion(name, TextMatcher.parse(_as_text(name, value), name))
-            for name, value in values.items()
-            if value is not None
-        ]
+        criteria = [Criterion(name, _parse(name, value)) for name, value in values.items() if value is not None]
         for item in [header] if isinstance(header, str) else header or []:
             name, value = _split_header(item)
             criteria.append(Criterion("header", TextMatcher.parse(value, "header"), header=name))
@@ -203,6 +219,18 @@ class Criteria:
 
     def __str__(self) -> str:
         return ", ".join(str(criterion) for criterion in self._criteria) or "any criteria"
+
+
+def _parse(name: str, value: object) -> TextMatcher:
+    text = _as_text(name, value)
+    field = FIELDS.get(name)
+    if field is None or not field.choices:
+        return TextMatcher.parse(text, name)
+    choice = text.strip().lower()
+    if choice not in field.choices:
+        raise InvalidArgument(f"Criterion {name} must be {' or '.join(field.choices)}, got {text!r}.")
+    # A plain search is exact here (no choice contains another), and the criterion reads as typed: tls='yes'.
+    return TextMatcher("REGEXP", re.escape(choice), name)
 
 
 def _as_text(name: str, value: object) -> str:

@@ -79,6 +79,7 @@ def message_html(message: ReceivedMessage) -> str:
         ("Peer", str(message.peer)),
         ("Received", message.received_at.isoformat(timespec="milliseconds")),
     ]
+    rows += arrival_rows(message)
     rows += message.headers.items_all()
     table = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{escape(name)}</th><td>{escape(value)}</td></tr>"
@@ -90,3 +91,14 @@ def message_html(message: ReceivedMessage) -> str:
         f"<table>{table}</table>"
         f"<pre style='white-space:pre-wrap'>{escape(body)}</pre></details>"
     )
+
+
+def arrival_rows(message: ReceivedMessage) -> list[tuple[str, str]]:
+    """How the message arrived, when there is more to say than the envelope: TLS and login."""
+    rows = []
+    if message.tls:
+        tls = message.tls
+        rows.append(("TLS", f"{tls.get('version')}, {tls.get('cipher')} ({tls.get('mode')})"))
+    if message.authenticated_as is not None:
+        rows.append(("Logged in as", message.authenticated_as))
+    return rows

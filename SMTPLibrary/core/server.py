@@ -12,6 +12,7 @@ from .errors import ServerError
 from .faults import Faults
 from .handler import CaptureHandler
 from .mailbox import Mailbox
+from .security import DEFAULT_SIZE_LIMIT, Security
 from .transcript import Transcript
 
 DEFAULT_HOST = "127.0.0.1"
@@ -39,6 +40,17 @@ class SMTPServer:
     Every message that completes DATA lands in :attr:`mailbox`, which outlives
     stops and restarts until it is reset.
 
+    ``tls`` is ``"none"``, ``"starttls"`` (offered; ``require_tls=True``: MAIL
+    before STARTTLS gets ``530``) or ``"implicit"`` (TLS from the first byte).
+    Without ``certificate`` (and ``key``, PEM files) the server presents a
+    certificate for ``localhost``, ``127.0.0.1`` and ``::1`` from a test CA
+    whose PEM file is :attr:`ca_certificate`. ``credentials`` (``"user:password"``,
+    several separated by commas, a list of them or a dict) enables AUTH PLAIN
+    and LOGIN, over TLS only unless ``allow_plaintext_auth``; ``auth_required``
+    refuses MAIL before AUTH with ``530``. ``size_limit`` (bytes, 0: none) is
+    advertised as SIZE and enforced with ``552``; ``smtputf8`` advertises
+    SMTPUTF8 and 8BITMIME. Every argument is checked here, before anything starts.
+
     >>> with SMTPServer() as server:
     ...     port = server.port
     """
@@ -48,9 +60,29 @@ class SMTPServer:
         host: str = DEFAULT_HOST,
         port: int = 0,
         *,
+        tls: str = "none",
+        require_tls: bool = False,
+        certificate: str | None = None,
+        key: str | None = None,
+        credentials: object = None,
+        auth_required: bool = False,
+        allow_plaintext_auth: bool = False,
+        size_limit: int = DEFAULT_SIZE_LIMIT,
+        smtputf8: bool = True,
         server_hostname: str = DEFAULT_SERVER_HOSTNAME,
         mailbox: Mailbox | None = None,
     ) -> None:
+        self.security = Security(
+            tls=tls,
+            require_tls=require_tls,
+            certificate=certificate,
+            key=key,
+            credentials=credentials,
+            auth_required=auth_required,
+            allow_plaintext_auth=allow_plaintext_auth,
+            size_limit=size_limit,
+            smtputf8=smtputf8,
+        )
         self.host = host
         self.port = port
         self.server_hostname = server_hostname
@@ -71,6 +103,17 @@ class SMTPServer:
         return format_address(self.host, self.port)
 
     @property
+    def tls(self) -> str:
+        """``"none"``, ``"starttls"`` or ``"implicit"``."""
+        return self.security.tls
+
+    @property
+    def ca_certificate(self) -> str | None:
+        """Path of the PEM file of the CA that issued the server's certificate, for clients
+        to verify it. ``None`` without TLS, or when the certificate was given by the user."""
+        return self.security.ca_certificate
+
+    @property
     def running(self) -> bool:
         controller = self._controller
         return controller is not None and controller.alive
@@ -88,6 +131,7 @@ class SMTPServer:
                 sock,
                 server_hostname=self.server_hostname,
                 ident=f"SMTPLibrary {__version__}",
+                **self.security.controller_kwargs(),
             )
             try:
                 controller.start(timeout)

@@ -52,6 +52,8 @@ class MailboxKeywords(LibraryContext):
         subject: str | None = None,
         body: str | None = None,
         header: str | list[str] | None = None,
+        authenticated_as: str | None = None,
+        tls: str | None = None,
     ) -> list[ReceivedMessage]:
         """Returns the messages matching the given `criteria`, oldest first, without waiting.
 
@@ -62,7 +64,14 @@ class MailboxKeywords(LibraryContext):
         | Should Be Equal | ${messages[0].subject} | Welcome |
         """
         criteria = Criteria.from_strings(
-            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+            pattern=pattern,
+            sender=sender,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            header=header,
+            authenticated_as=authenticated_as,
+            tls=tls,
         )
         messages = self.server().mailbox.messages(criteria)
         logger.info(f"{len(messages)} of the stored messages match {criteria}.")
@@ -78,6 +87,8 @@ class MailboxKeywords(LibraryContext):
         subject: str | None = None,
         body: str | None = None,
         header: str | list[str] | None = None,
+        authenticated_as: str | None = None,
+        tls: str | None = None,
         timeout: timedelta | None = None,
     ) -> ReceivedMessage:
         """Waits for a message matching the given `criteria` and returns the first one.
@@ -94,7 +105,14 @@ class MailboxKeywords(LibraryContext):
         | Message Should Be Received Matching | From: .*\\nTo: .*\\n+.+tent | timeout=10 s |
         """
         criteria = Criteria.from_strings(
-            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+            pattern=pattern,
+            sender=sender,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            header=header,
+            authenticated_as=authenticated_as,
+            tls=tls,
         )
         server = self.server()
         try:
@@ -114,6 +132,8 @@ class MailboxKeywords(LibraryContext):
         subject: str | None = None,
         body: str | None = None,
         header: str | list[str] | None = None,
+        authenticated_as: str | None = None,
+        tls: str | None = None,
         within: timedelta = timedelta(0),
     ) -> None:
         """Fails if a message matching the given `criteria` is in the mailbox, or arrives within ``within``.
@@ -126,7 +146,14 @@ class MailboxKeywords(LibraryContext):
         | Message Should Not Be Received Matching | subject=Password reset | within=2 s |
         """
         criteria = Criteria.from_strings(
-            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+            pattern=pattern,
+            sender=sender,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            header=header,
+            authenticated_as=authenticated_as,
+            tls=tls,
         )
         server = self.server()
         try:

@@ -5,13 +5,29 @@ from __future__ import annotations
 from robot.api import logger
 from robot.api.deco import keyword
 
+from ..core.security import DEFAULT_SIZE_LIMIT
 from ..core.server import DEFAULT_HOST, SMTPServer
 from .context import LibraryContext
+from .security import Credentials, reveal
 
 
 class ServerKeywords(LibraryContext):
     @keyword("Start SMTP Server")
-    def start_smtp_server(self, host: str = DEFAULT_HOST, port: int = 0, alias: str | None = None) -> int:
+    def start_smtp_server(
+        self,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        alias: str | None = None,
+        tls: str = "none",
+        require_tls: bool = False,
+        certificate: str | None = None,
+        key: str | None = None,
+        credentials: Credentials = None,
+        auth_required: bool = False,
+        allow_plaintext_auth: bool = False,
+        size_limit: int = DEFAULT_SIZE_LIMIT,
+        smtputf8: bool = True,
+    ) -> int:
         """Starts an SMTP server in this process and returns the port it listens on.
 
         ``host`` is the address to listen on. The default ``127.0.0.1`` accepts
@@ -27,15 +43,60 @@ class ServerKeywords(LibraryContext):
 
         Fails at once, naming host and port, when the port is in use.
 
+        The other arguments are described in `TLS and authentication`, with
+        more examples:
+
+        - ``tls``: ``none`` (the default), ``starttls`` (offered to clients) or
+          ``implicit`` (TLS from the first byte, as on port 465).
+        - ``require_tls``: with ``tls=starttls``, mail sent before STARTTLS is
+          refused with ``530``.
+        - ``certificate``, ``key``: PEM files of the server's certificate and
+          its private key (``key`` may be left out when the certificate file
+          holds it). Without them the server presents a test certificate for
+          ``localhost``, ``127.0.0.1`` and ``::1``; clients verify it with
+          `Get SMTP Server CA Certificate`.
+        - ``credentials``: the users who may log in (AUTH PLAIN and LOGIN):
+          ``user:password``, several separated by commas, a list of such
+          strings, or a dictionary of passwords by user name. A password may
+          contain ``:``; use a list or dictionary when one contains ``,``.
+          Robot ``Secret`` values (Robot Framework 7.4 and newer) are accepted
+          anywhere a password is.
+        - ``auth_required``: mail sent before logging in is refused with ``530``.
+        - ``allow_plaintext_auth``: accept logins on unencrypted connections
+          too; by default they are refused with ``538`` and AUTH is only
+          advertised over TLS.
+        - ``size_limit``: the largest message in bytes, advertised as
+          ``SIZE``; larger ones are refused with ``552``. ``0``: no limit.
+        - ``smtputf8``: advertise SMTPUTF8 and 8BITMIME (the default), so
+          that UTF-8 addresses are accepted. ``False`` makes a 7-bit server.
+
         | ${port} =         | Start SMTP Server |
         | Start SMTP Server | port=2525         |
         | ${port} =         | Start SMTP Server | alias=second |
+        | ${port} =         | Start SMTP Server | tls=starttls | require_tls=True |
+        | ${port} =         | Start SMTP Server | tls=implicit | certificate=server.pem | key=server.key |
+        | ${port} =         | Start SMTP Server | tls=starttls | credentials=alice:s3cret | auth_required=True |
+        | ${port} =         | Start SMTP Server | credentials=alice:s3cret, bob:pa:ss | allow_plaintext_auth=True |
+        | ${port} =         | Start SMTP Server | size_limit=1000000 | smtputf8=False |
         """
         self.servers.check_free(alias)
-        server = SMTPServer(host, port)
+        server = SMTPServer(
+            host,
+            port,
+            tls=tls,
+            require_tls=require_tls,
+            certificate=certificate,
+            key=key,
+            credentials=reveal(credentials),
+            auth_required=auth_required,
+            allow_plaintext_auth=allow_plaintext_auth,
+            size_limit=size_limit,
+            smtputf8=smtputf8,
+        )
         bound = server.start()
         alias = self.servers.add(server, alias)
-        logger.info(f"SMTP server '{alias}' listening on {server.address}.")
+        settings = server.security.describe()
+        logger.info(f"SMTP server '{alias}' listening on {server.address}" + (f" ({settings})." if settings else "."))
         return bound
 
     @keyword("Stop SMTP Server")

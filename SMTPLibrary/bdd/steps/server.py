@@ -31,11 +31,11 @@ def step_reset_mailbox(context: Any) -> None:
 @when('a message is sent from "{sender}" to "{recipient}" with subject "{subject}"')
 def step_send_message(context: Any, sender: str, recipient: str, subject: str) -> None:
     server = current_server(context)
-    client.send(server.host, server.port, sender, [recipient], client.compose(sender, recipient, subject))
+    client.send_to(server, sender, [recipient], client.compose(sender, recipient, subject))
 
 
 @given('the following message is sent from "{sender}" to "{recipient}":')
 @when('the following message is sent from "{sender}" to "{recipient}":')
 def step_send_source(context: Any, sender: str, recipient: str) -> None:
     server = current_server(context)
-    client.send(server.host, server.port, sender, [recipient], client.as_source(context.text or ""))
+    client.send_to(server, sender, [recipient], client.as_source(context.text or ""))
