@@ -1,5 +1,7 @@
+import gc
 import smtplib
 import socket
+import sys
 import threading
 import time
 
@@ -131,3 +133,20 @@ def test_context_manager_starts_and_stops():
     with SMTPServer() as server:
         assert server.running
     assert not server.running
+
+
+@pytest.mark.filterwarnings("error::ResourceWarning")
+def test_a_client_connecting_just_before_stop_leaves_no_socket_or_task(monkeypatch, caplog):
+    # asyncio may still be turning the accepted socket into a connection when
+    # stop() is called: that connection must be closed too, not leaked.
+    leaks = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda leak: leaks.append(f"{leak.exc_type.__name__}: {leak.exc_value}"))
+    for _ in range(50):
+        server = SMTPServer()
+        server.start()
+        client = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        server.stop()
+        client.close()
+        gc.collect()
+    assert leaks == []
+    assert not [record for record in caplog.records if record.name == "asyncio"]

@@ -7,7 +7,8 @@
   cannot fail (its arguments are checked before), and a phantom session
   would otherwise show up in statistics and transcripts.
 * Stopping aborts the open connections first, so an idle client cannot keep
-  the server (and the caller) waiting.
+  the server (and the caller) waiting, and closes connections that were
+  still being accepted, so that no socket or task is left behind.
 * A loop that fails to start is closed, not leaked.
 """
 
@@ -29,6 +30,11 @@ _BIND_ERRORS = {
     errno.EADDRNOTAVAIL: "the address is not available on this machine",
     errno.EACCES: "permission denied (ports below 1024 need privileges)",
 }
+
+
+# Stopping waits this long at most for connections being accepted or closed.
+SHUTDOWN_GRACE = 0.2
+SHUTDOWN_STEP = 0.01
 
 
 def format_address(host: str, port: int) -> str:
@@ -109,7 +115,7 @@ class ThreadedController(Controller):
         if thread is None:
             return
         try:
-            self.loop.call_soon_threadsafe(self._shutdown)
+            self.loop.call_soon_threadsafe(self.loop.create_task, self._shutdown())
         except RuntimeError:
             pass  # the loop is already closed: the thread has ended
         thread.join(timeout)
@@ -120,10 +126,30 @@ class ThreadedController(Controller):
         self._thread = None
         self._cleanup()
 
-    def _shutdown(self) -> None:
-        for connection in list(self.connections):
-            connection.abort()
-        self.cancel_tasks()
+    async def _shutdown(self) -> None:
+        """Close everything on the loop before it stops, so nothing is left half-open.
+
+        A client may have connected just before: asyncio then has a task turning the
+        accepted socket into a connection. That task fails (and leaks the socket) if
+        the listener is closed first, and cancelling it before it runs leaks the
+        socket too. So: drop every connection as it appears until no task is left
+        (bounded in time), and only then close the listener; whatever is still
+        pending after the grace period is cancelled."""
+        me = asyncio.current_task()
+        deadline = self.loop.time() + SHUTDOWN_GRACE
+        while True:
+            for connection in list(self.connections):
+                connection.abort()
+            pending = [task for task in asyncio.all_tasks() if task is not me]
+            if not pending or self.loop.time() >= deadline:
+                break
+            await asyncio.wait(pending, timeout=SHUTDOWN_STEP)
+        # No await between the last look at the tasks and this: no accept can slip in.
+        self.server.close()
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        self.loop.stop()
 
     @property
     def alive(self) -> bool:
