@@ -102,6 +102,10 @@ FIELDS: dict[str, Field] = {
     "subject": Field("subject", lambda m: [m.subject], cost=1),
     "body": Field("body", lambda m: [m.body], cost=3),
     "pattern": Field("message source", lambda m: [m.source], cost=4, show="none"),
+    "attachment": Field(
+        "attachment names", lambda m: [a.filename for a in m.attachments if a.filename], cost=3, show="all"
+    ),
+    "link": Field("links", lambda m: m.links, cost=3, show="all"),
 }
 HEADER_COST = 2
 
@@ -139,7 +143,7 @@ class Criterion:
             return None
         if show == "first" and values:
             return matcher.describe_miss(label, values[0])
-        shown = f" {values!r}" if show == "all" else ""
+        shown = f" {_shorten_list(values)}" if show == "all" else ""
         return f"{label}{shown} {matcher.verb} {matcher.expected!r}"
 
     def __str__(self) -> str:
@@ -203,6 +207,12 @@ class Criteria:
 
     def __str__(self) -> str:
         return ", ".join(str(criterion) for criterion in self._criteria) or "any criteria"
+
+
+def _shorten_list(values: list[str], limit: int = 5) -> str:
+    if len(values) <= limit:
+        return repr(values)
+    return repr(values[:limit])[:-1] + f", ... {len(values) - limit} more]"
 
 
 def _as_text(name: str, value: object) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 from robot.api import logger
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
-from ..core import report
+from ..core import card, files, report
+from ..core.matching import Criteria
 from ..core.message import ReceivedMessage
 from ..core.registry import ServerRegistry
 from ..core.server import SMTPServer
@@ -31,6 +35,36 @@ class LibraryContext:
 
     def log_messages(self, messages: list[ReceivedMessage]) -> None:
         for message in messages[:LOGGED_MESSAGES]:
-            logger.info(report.message_html(message), html=True)
+            logger.info(card.render(message, self.save_for_log(message)), html=True)
         if len(messages) > LOGGED_MESSAGES:
             logger.info(f"... and {len(messages) - LOGGED_MESSAGES} more messages.")
+
+    def log_nearest(self, messages: list[ReceivedMessage], criteria: Criteria) -> None:
+        """The cards of the messages closest to ``criteria``, closest first, each with its misses."""
+        for message, misses in report.closest(messages, criteria):
+            logger.info(card.render(message, self.save_for_log(message), misses), html=True)
+
+    def save_for_log(self, message: ReceivedMessage) -> str | None:
+        """Save ``message`` under ``${OUTPUT DIR}/mail/`` and return its address relative to the log file.
+
+        ``None`` outside a Robot run, without a log file (``--log NONE``: no
+        one to link it) or when it cannot be written: the card is logged
+        without its download link rather than failing the keyword."""
+        try:
+            variables = BuiltIn().get_variables()
+        except RobotNotRunningError:
+            return None
+        log_file = str(variables.get("${LOG FILE}", "NONE"))
+        if log_file.upper() == "NONE":
+            return None
+        path = Path(str(variables["${OUTPUT DIR}"])) / "mail" / files.eml_name(message.seq, message.raw)
+        try:
+            if not path.exists():
+                files.save_message(path, message.raw)
+        except Exception as error:  # noqa: BLE001 - a report detail must not fail the test
+            logger.warn(f"Could not save message #{message.seq} next to the log: {error}")
+            return None
+        try:
+            return Path(os.path.relpath(path, Path(log_file).parent)).as_posix()
+        except ValueError:  # on another drive than the log (Windows): no relative path
+            return path.resolve().as_uri()

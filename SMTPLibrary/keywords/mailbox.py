@@ -50,6 +50,8 @@ class MailboxKeywords(LibraryContext):
         subject: str | None = None,
         body: str | None = None,
         header: str | list[str] | None = None,
+        attachment: str | None = None,
+        link: str | None = None,
     ) -> list[ReceivedMessage]:
         """Returns the messages matching the given `criteria`, oldest first, without waiting.
 
@@ -60,7 +62,14 @@ class MailboxKeywords(LibraryContext):
         | Should Be Equal | ${messages[0].subject} | Welcome |
         """
         criteria = Criteria.from_strings(
-            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+            pattern=pattern,
+            sender=sender,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            header=header,
+            attachment=attachment,
+            link=link,
         )
         messages = self.server().mailbox.messages(criteria)
         logger.info(f"{len(messages)} of the stored messages match {criteria}.")
@@ -76,6 +85,8 @@ class MailboxKeywords(LibraryContext):
         subject: str | None = None,
         body: str | None = None,
         header: str | list[str] | None = None,
+        attachment: str | None = None,
+        link: str | None = None,
         timeout: timedelta | None = None,
     ) -> ReceivedMessage:
         """Waits for a message matching the given `criteria` and returns the first one.
@@ -92,13 +103,20 @@ class MailboxKeywords(LibraryContext):
         | Message Should Be Received Matching | From: .*\\nTo: .*\\n+.+tent | timeout=10 s |
         """
         criteria = Criteria.from_strings(
-            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+            pattern=pattern,
+            sender=sender,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            header=header,
+            attachment=attachment,
+            link=link,
         )
         server = self.server()
         try:
             message = server.mailbox.wait_for(criteria, self.seconds(timeout))
         except AssertionError:
-            self.log_messages(server.mailbox.messages()[-5:])
+            self.log_nearest(server.mailbox.messages(), criteria)
             raise
         self.log_messages([message])
         return message
@@ -112,6 +130,8 @@ class MailboxKeywords(LibraryContext):
         subject: str | None = None,
         body: str | None = None,
         header: str | list[str] | None = None,
+        attachment: str | None = None,
+        link: str | None = None,
         within: timedelta = timedelta(0),
     ) -> None:
         """Fails if a message matching the given `criteria` is in the mailbox, or arrives within ``within``.
@@ -124,7 +144,14 @@ class MailboxKeywords(LibraryContext):
         | Message Should Not Be Received Matching | subject=Password reset | within=2 s |
         """
         criteria = Criteria.from_strings(
-            pattern=pattern, sender=sender, recipient=recipient, subject=subject, body=body, header=header
+            pattern=pattern,
+            sender=sender,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            header=header,
+            attachment=attachment,
+            link=link,
         )
         server = self.server()
         try:
