@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from robot.api.deco import library
 
+from .keywords.content import ContentKeywords
 from .keywords.faults import FaultKeywords
 from .keywords.isolation import IsolationKeywords
 from .keywords.mailbox import MailboxKeywords
@@ -15,7 +16,7 @@ from .version import __version__
 
 
 @library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF")
-class SMTPLibrary(ServerKeywords, MailboxKeywords, SecurityKeywords, FaultKeywords, IsolationKeywords):
+class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeywords, FaultKeywords, IsolationKeywords):
     """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
     The application under test sends mail to the server as it would to any
@@ -52,8 +53,10 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, SecurityKeywords, FaultKeywor
     | sender         | Envelope sender (``MAIL FROM``). |
     | recipients     | Every envelope recipient (``RCPT TO``), Bcc included, as a list. |
     | subject        | Decoded ``Subject`` header, empty when missing. |
-    | text           | Decoded plain-text body, ``None`` when the message has none. |
+    | text           | Decoded plain-text body, ``None`` when the message has none. See `Message content`. |
     | html           | Decoded HTML body, ``None`` when the message has none. |
+    | attachments    | The attachments, as `Get Attachments` returns them. |
+    | links          | The links, as `Get Links From Message` returns them. |
     | body           | The plain-text body, or the text of the HTML body when there is no plain one. |
     | headers        | Decoded headers: ``${msg.headers}[Subject]``; case does not matter. |
     | raw            | The message exactly as received, as bytes. |
@@ -81,6 +84,8 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, SecurityKeywords, FaultKeywor
     | subject       | The decoded subject. |
     | body          | The decoded plain-text body (the text of the HTML body if there is no plain one). |
     | header        | ``Name: value``: the decoded value of each header called ``Name``. |
+    | attachment    | The decoded file name of each attachment: one match is enough. |
+    | link          | Each link of the message (see `Get Links From Message`): one match is enough. |
     | authenticated_as | The user name the client logged in with; a message sent without login never matches. |
     | tls           | ``yes``: the message came over TLS (STARTTLS or implicit); ``no``: it did not. |
 
@@ -99,6 +104,43 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, SecurityKeywords, FaultKeywor
     Python's ``re`` syntax: escape ``+``, ``(``, ``.`` and friends, or use a
     literal prefix. Robot's own escaping applies first, so a backslash is
     written twice: ``subject=Order \\\\(#42\\\\)``.
+
+    = Message content =
+
+    Mail is decoded the way mail readers decode it, for real mail from real
+    clients (the test corpus holds Outlook, Gmail, Apple Mail, Thunderbird,
+    mailing list, newsletter and bounce messages, among others):
+
+    - Headers: RFC 2047 encoded words in any header and charset, Q or B
+      encoded, and raw UTF-8 (RFC 6532). `Get Message Header` returns them.
+    - Text and HTML: quoted-printable and base64 bodies in their declared
+      charset. Labels are read as browsers read them (``iso-8859-1`` means
+      ``windows-1252``); text declared in a single-byte charset that is
+      valid UTF-8 is UTF-8; an unknown or wrong charset falls back to UTF-8,
+      then windows-1252. ``format=flowed`` text is unwrapped. In
+      ``multipart/alternative`` the richest part of each kind is used; in
+      ``multipart/related`` (HTML with inline images) the root part;
+      in ``multipart/mixed`` every inline text part, in order, so a mailing
+      list footer is part of the text. Line ends are ``\n``.
+    - Attachments: every other part, named by their decoded file name
+      (RFC 2231 and RFC 2047 names included); inline images are flagged
+      ``inline``; an enclosed message (``message/rfc822``, as in a bounce or
+      a forward) is an attachment whose ``message`` attribute is that message.
+    - Links: URLs written in the text, then the targets of the HTML's links.
+
+    Malformed mail never makes a keyword fail by itself: what cannot be
+    decoded (base64 of an impossible length, an unknown transfer encoding, a
+    multipart without boundary) is kept as the raw bytes, and the message's
+    card in the log lists each problem. The raw message is always in
+    ``${msg.raw}``.
+
+    A file name from a mail never writes outside the directory it is saved
+    into: `Save Attachment` keeps only its last path component and
+    neutralises what is special to a file system on any platform (``../``,
+    absolute paths, drive letters, NUL and control characters, characters
+    Windows forbids, device names such as ``CON``, ``NUL`` or ``COM1``,
+    trailing dots and spaces, invisible direction marks). Any other name,
+    non-ASCII letters and spaces included, is kept exactly.
 
     = TLS and authentication =
 
@@ -222,10 +264,21 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, SecurityKeywords, FaultKeywor
 
     = Logging =
 
-    Keywords that find messages log each one into the log file as a summary:
-    envelope, headers and body, escaped, so nothing from a message can run
-    in the log. When a wait fails, the messages that did arrive are logged
-    the same way, and the failure lists them, closest to the criteria first.
+    Keywords that find messages log each one as a card: the envelope, the
+    decoded headers, the text, the HTML part rendered, the attachments with
+    their sizes, the links, any decoding problem, the source, and a link to
+    the message saved as an ``.eml`` file under ``${OUTPUT DIR}/mail/``,
+    which opens in any mail reader.
+
+    Nothing from a message can run in the log: everything is escaped, and
+    the HTML part is shown inside a sandboxed frame that runs no script,
+    submits no form, cannot navigate the log and loads nothing from the
+    network (remote images stay blank; inline images are shown). Links are
+    listed as text, not as links.
+
+    When a wait fails, the failure lists the messages that did arrive,
+    closest to the criteria first, each with the criteria it failed on, and
+    the log shows their cards in the same order.
 
     = Fault injection =
 
@@ -350,7 +403,9 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, SecurityKeywords, FaultKeywor
     reads as the corresponding keyword's failure. Fault steps, such as
     ``Given the SMTP server replies 451 to the next message``, act as the
     `Fault injection` keywords do; their rules are cleared when the
-    scenario ends.
+    scenario ends. Steps that find a message
+    attach its card (and the ``.eml``) to the report of formatters that keep
+    attachments, such as ``--format json``.
     """
 
     def __init__(self, timeout: timedelta = timedelta(seconds=5), auto_reset: str = "test") -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from SMTPLibrary.core import ContentMismatch, Criteria, InvalidArgument, ReceivedMessage
-from SMTPLibrary.core.report import message_html
+from SMTPLibrary.core.card import render
 
 RAW = b"Subject: hello\r\n\r\nx\r\n"
 TLS = {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384", "bits": 256, "mode": "implicit"}
@@ -63,16 +63,14 @@ def test_tls_takes_yes_or_no_only(value):
 
 
 def test_the_log_summary_says_how_the_message_arrived(secure, plain):
-    html = message_html(secure)
-    assert (
-        "<th style='text-align:left;padding-right:1em'>TLS</th><td>TLSv1.3, TLS_AES_256_GCM_SHA384 (implicit)" in html
-    )
-    assert "Logged in as</th><td>alice</td>" in html
-    assert "TLS</th>" not in message_html(plain)
-    assert "Logged in as" not in message_html(plain)
+    html = render(secure)
+    assert "<th>TLS</th><td>TLSv1.3, TLS_AES_256_GCM_SHA384 (implicit)</td>" in html
+    assert "<th>Logged in as</th><td>alice</td>" in html
+    assert "TLS</th>" not in render(plain)
+    assert "Logged in as" not in render(plain)
 
 
 def test_a_user_name_in_the_log_is_escaped():
-    html = message_html(ReceivedMessage(RAW, "a@example.com", ["b@example.com"], authenticated_as="<b>x</b>"))
+    html = render(ReceivedMessage(RAW, "a@example.com", ["b@example.com"], authenticated_as="<b>x</b>"))
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "<b>x</b>" not in html

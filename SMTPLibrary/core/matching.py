@@ -120,8 +120,13 @@ FIELDS: dict[str, Field] = {
         absent="sent without login",
     ),
     "tls": Field("tls", lambda m: ["yes" if m.tls else "no"], cost=0, choices=("yes", "no")),
+    "attachment": Field(
+        "attachment names", lambda m: [a.filename for a in m.attachments if a.filename], cost=3, show="all"
+    ),
+    "link": Field("links", lambda m: m.links, cost=3, show="all"),
 }
 HEADER_COST = 2
+CRITERIA_NAMES = frozenset([*FIELDS, "header"])
 
 
 class Criterion:
@@ -159,7 +164,7 @@ class Criterion:
             return None
         if show == "first" and values:
             return matcher.describe_miss(label, values[0])
-        shown = f" {values!r}" if show == "all" else ""
+        shown = f" {_shorten_list(values)}" if show == "all" else ""
         return f"{label}{shown} {matcher.verb} {matcher.expected!r}"
 
     def __str__(self) -> str:
@@ -231,6 +236,12 @@ def _parse(name: str, value: object) -> TextMatcher:
         raise InvalidArgument(f"Criterion {name} must be {' or '.join(field.choices)}, got {text!r}.")
     # A plain search is exact here (no choice contains another), and the criterion reads as typed: tls='yes'.
     return TextMatcher("REGEXP", re.escape(choice), name)
+
+
+def _shorten_list(values: list[str], limit: int = 5) -> str:
+    if len(values) <= limit:
+        return repr(values)
+    return repr(values[:limit])[:-1] + f", ... {len(values) - limit} more]"
 
 
 def _as_text(name: str, value: object) -> str:

@@ -9,9 +9,14 @@ import email.policy
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import content
+from .decode import clean
 from .html import html_to_text
+
+if TYPE_CHECKING:
+    from .content import Attachment
 
 # Errors the email package raises on mail it cannot make sense of. The parser
 # itself is lenient; these come from accessors (charsets, header values).
@@ -70,23 +75,9 @@ class Headers(Mapping):
 
 def _header_value(message: EmailMessage, name: str, raw_value: Any) -> str:
     try:
-        return str(message.policy.header_fetch_parse(name, raw_value))
+        return clean(str(message.policy.header_fetch_parse(name, raw_value)))
     except DECODE_ERRORS:
-        return str(raw_value)
-
-
-def part_text(part: EmailMessage) -> str:
-    """The decoded text of a MIME part; bytes that do not decode are replaced, never fatal."""
-    try:
-        content = part.get_content()
-    except DECODE_ERRORS:
-        content = None
-    if isinstance(content, str):
-        return content
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
-        return payload.decode("utf-8", "replace")
-    return ""
+        return clean(str(raw_value))
 
 
 class ReceivedMessage:
@@ -176,14 +167,22 @@ class ReceivedMessage:
     @property
     def text(self) -> str | None:
         """The decoded plain-text body, ``None`` when the message has no text/plain part."""
-        part = self._body_part("plain")
-        return None if part is None else part_text(part)
+        return content.of(self).text
 
     @property
     def html(self) -> str | None:
         """The decoded HTML body, ``None`` when the message has no text/html part."""
-        part = self._body_part("html")
-        return None if part is None else part_text(part)
+        return content.of(self).html
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        """Every part that is not the text or HTML body: files, inline images, enclosed messages."""
+        return list(content.of(self).attachments)
+
+    @property
+    def links(self) -> list[str]:
+        """URLs of the text and ``href`` of the HTML, in document order, each once."""
+        return content.of(self).links
 
     @property
     def body(self) -> str:
@@ -207,12 +206,6 @@ class ReceivedMessage:
     @property
     def size(self) -> int:
         return len(self.raw)
-
-    def _body_part(self, subtype: str) -> EmailMessage | None:
-        try:
-            return self.message.get_body(preferencelist=(subtype,))
-        except DECODE_ERRORS:
-            return None
 
     # -- presentation -------------------------------------------------------
 

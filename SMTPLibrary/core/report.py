@@ -7,7 +7,6 @@ Everything that comes from a message is escaped before it enters HTML.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from .matching import Criteria
 from .message import ReceivedMessage
@@ -39,10 +38,8 @@ def arrived_report(messages: Sequence[ReceivedMessage], criteria: Criteria | Non
     if not messages:
         return "No message arrived."
     if criteria:
-        explained = [(criteria.misses(message), message) for message in messages]
-        # Fewest failed criteria first; among equals, the newest first.
-        explained.sort(key=lambda pair: (len(pair[0]), -pair[1].seq))
-        lines = [f"{summary(message)}: {'; '.join(misses)}" for misses, message in explained[:LISTED_MESSAGES]]
+        explained = closest(messages, criteria)
+        lines = [f"{summary(message)}: {'; '.join(misses)}" for message, misses in explained]
         heading = f"{plural(len(messages), 'message')} arrived, closest first:"
     else:
         lines = [summary(message) for message in messages[-LISTED_MESSAGES:]]
@@ -51,6 +48,16 @@ def arrived_report(messages: Sequence[ReceivedMessage], criteria: Criteria | Non
         )
     numbered = [f"{index}) {line}" for index, line in enumerate(lines, 1)]
     return "\n".join([heading, *numbered])
+
+
+def closest(
+    messages: Sequence[ReceivedMessage], criteria: Criteria, limit: int = LISTED_MESSAGES
+) -> list[tuple[ReceivedMessage, list[str]]]:
+    """The ``limit`` messages nearest to matching ``criteria``, each with the criteria it failed on:
+    fewest failed criteria first; among equals, the newest first."""
+    explained = [(message, criteria.misses(message)) for message in messages]
+    explained.sort(key=lambda pair: (len(pair[1]), -pair[0].seq))
+    return explained[:limit]
 
 
 def not_received(criteria: Criteria, waited: float, messages: Sequence[ReceivedMessage]) -> str:
@@ -69,36 +76,3 @@ def count_mismatch(expected: int, messages: Sequence[ReceivedMessage], waited: f
     else:
         head = f"Expected {plural(expected, 'message')} but {actual} arrived in {format_duration(waited)}."
     return f"{head} {arrived_report(messages)}"
-
-
-def message_html(message: ReceivedMessage) -> str:
-    """A compact, escaped HTML summary of a message for a test log: envelope, headers, text."""
-    rows = [
-        ("Envelope from", message.sender),
-        ("Envelope to", ", ".join(message.recipients)),
-        ("Peer", str(message.peer)),
-        ("Received", message.received_at.isoformat(timespec="milliseconds")),
-    ]
-    rows += arrival_rows(message)
-    rows += message.headers.items_all()
-    table = "".join(
-        f"<tr><th style='text-align:left;padding-right:1em'>{escape(name)}</th><td>{escape(value)}</td></tr>"
-        for name, value in rows
-    )
-    body = message.body
-    return (
-        f"<details><summary>Message #{message.seq}: {escape(summary(message))}</summary>"
-        f"<table>{table}</table>"
-        f"<pre style='white-space:pre-wrap'>{escape(body)}</pre></details>"
-    )
-
-
-def arrival_rows(message: ReceivedMessage) -> list[tuple[str, str]]:
-    """How the message arrived, when there is more to say than the envelope: TLS and login."""
-    rows = []
-    if message.tls:
-        tls = message.tls
-        rows.append(("TLS", f"{tls.get('version')}, {tls.get('cipher')} ({tls.get('mode')})"))
-    if message.authenticated_as is not None:
-        rows.append(("Logged in as", message.authenticated_as))
-    return rows

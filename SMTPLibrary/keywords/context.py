@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 from robot.api import logger
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
-from ..core import report
+from ..core import card, files, report
 from ..core.isolation import Isolation
+from ..core.matching import CRITERIA_NAMES, Criteria
 from ..core.message import ReceivedMessage
 from ..core.registry import ServerRegistry
 from ..core.server import SMTPServer
@@ -28,11 +32,50 @@ class LibraryContext:
         server.check()
         return server
 
+    @staticmethod
+    def criteria(arguments: dict) -> Criteria:
+        """The criteria among a keyword's arguments (pass its ``locals()``): those named as criteria."""
+        return Criteria.from_strings(**{name: value for name, value in arguments.items() if name in CRITERIA_NAMES})
+
     def seconds(self, timeout: timedelta | None) -> float:
         return (self.timeout if timeout is None else timeout).total_seconds()
 
     def log_messages(self, messages: list[ReceivedMessage]) -> None:
         for message in messages[:LOGGED_MESSAGES]:
-            logger.info(report.message_html(message), html=True)
+            logger.info(card.render(message, self.save_for_log(message)), html=True)
         if len(messages) > LOGGED_MESSAGES:
             logger.info(f"... and {len(messages) - LOGGED_MESSAGES} more messages.")
+
+    def log_nearest(self, messages: list[ReceivedMessage], criteria: Criteria) -> None:
+        """The cards of the messages closest to ``criteria``, closest first, each with its misses."""
+        for message, misses in report.closest(messages, criteria):
+            logger.info(card.render(message, self.save_for_log(message), misses), html=True)
+
+    def save_for_log(self, message: ReceivedMessage) -> str | None:
+        """Save ``message`` under ``${OUTPUT DIR}/mail/`` and return its address relative to the log file.
+
+        ``None`` outside a Robot run, without a log file (``--log NONE``: no
+        one to link it) or when it cannot be written: the card is logged
+        without its download link rather than failing the keyword. Under
+        pabot, whose processes run without a log of their own, the link is
+        relative to the combined log pabot writes two levels above them."""
+        try:
+            variables = BuiltIn().get_variables()
+        except RobotNotRunningError:
+            return None
+        log_file = str(variables.get("${LOG FILE}", "NONE"))
+        if log_file.upper() == "NONE":
+            if "${PABOTQUEUEINDEX}" not in variables:
+                return None
+            log_file = str(Path(str(variables["${OUTPUT DIR}"])).parent.parent / "log.html")
+        path = Path(str(variables["${OUTPUT DIR}"])) / "mail" / files.eml_name(message.seq, message.raw)
+        try:
+            if not path.exists():
+                files.save_message(path, message.raw)
+        except Exception as error:  # noqa: BLE001 - a report detail must not fail the test
+            logger.warn(f"Could not save message #{message.seq} next to the log: {error}")
+            return None
+        try:
+            return Path(os.path.relpath(path, Path(log_file).parent)).as_posix()
+        except ValueError:  # on another drive than the log (Windows): no relative path
+            return path.resolve().as_uri()

@@ -7,7 +7,6 @@ from datetime import timedelta
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core.matching import Criteria
 from ..core.message import ReceivedMessage
 from .context import LibraryContext
 
@@ -54,6 +53,8 @@ class MailboxKeywords(LibraryContext):
         header: str | list[str] | None = None,
         authenticated_as: str | None = None,
         tls: str | None = None,
+        attachment: str | None = None,
+        link: str | None = None,
     ) -> list[ReceivedMessage]:
         """Returns the messages matching the given `criteria`, oldest first, without waiting.
 
@@ -63,16 +64,7 @@ class MailboxKeywords(LibraryContext):
         | Length Should Be | ${messages} | 2 |
         | Should Be Equal | ${messages[0].subject} | Welcome |
         """
-        criteria = Criteria.from_strings(
-            pattern=pattern,
-            sender=sender,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            header=header,
-            authenticated_as=authenticated_as,
-            tls=tls,
-        )
+        criteria = self.criteria(locals())
         messages = self.server().mailbox.messages(criteria)
         logger.info(f"{len(messages)} of the stored messages match {criteria}.")
         self.log_messages(messages)
@@ -89,6 +81,8 @@ class MailboxKeywords(LibraryContext):
         header: str | list[str] | None = None,
         authenticated_as: str | None = None,
         tls: str | None = None,
+        attachment: str | None = None,
+        link: str | None = None,
         timeout: timedelta | None = None,
     ) -> ReceivedMessage:
         """Waits for a message matching the given `criteria` and returns the first one.
@@ -104,21 +98,12 @@ class MailboxKeywords(LibraryContext):
         | Should Contain      | ${msg.text}  | Hello Alice |
         | Message Should Be Received Matching | From: .*\\nTo: .*\\n+.+tent | timeout=10 s |
         """
-        criteria = Criteria.from_strings(
-            pattern=pattern,
-            sender=sender,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            header=header,
-            authenticated_as=authenticated_as,
-            tls=tls,
-        )
+        criteria = self.criteria(locals())
         server = self.server()
         try:
             message = server.mailbox.wait_for(criteria, self.seconds(timeout))
         except AssertionError:
-            self.log_messages(server.mailbox.messages()[-5:])
+            self.log_nearest(server.mailbox.messages(), criteria)
             raise
         self.log_messages([message])
         return message
@@ -134,6 +119,8 @@ class MailboxKeywords(LibraryContext):
         header: str | list[str] | None = None,
         authenticated_as: str | None = None,
         tls: str | None = None,
+        attachment: str | None = None,
+        link: str | None = None,
         within: timedelta = timedelta(0),
     ) -> None:
         """Fails if a message matching the given `criteria` is in the mailbox, or arrives within ``within``.
@@ -145,16 +132,7 @@ class MailboxKeywords(LibraryContext):
         | Message Should Not Be Received Matching | recipient=bob@example.com |
         | Message Should Not Be Received Matching | subject=Password reset | within=2 s |
         """
-        criteria = Criteria.from_strings(
-            pattern=pattern,
-            sender=sender,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            header=header,
-            authenticated_as=authenticated_as,
-            tls=tls,
-        )
+        criteria = self.criteria(locals())
         server = self.server()
         try:
             server.mailbox.assert_none(criteria, within.total_seconds())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core import card, report
 from ...core.errors import NoServer
+from ...core.matching import Criteria
 from ...core.message import ReceivedMessage
 from ...core.server import SMTPServer
 
@@ -24,3 +26,16 @@ def last_message(context: Any) -> ReceivedMessage:
             'No message has been found yet: a step like "Then a message to "..." should be received" must come first.'
         )
     return message
+
+
+def attach_message(context: Any, message: ReceivedMessage, misses: list[str] | None = None) -> None:
+    """Attach the message's card (and the message itself, as an .eml) to the report of the running
+    step, for the formatters that keep attachments (behave's ``json``); the others ignore it."""
+    context.attach("text/html", card.render(message, misses=misses or ()).encode("utf-8"))
+    context.attach("message/rfc822", message.raw)
+
+
+def attach_nearest(context: Any, messages: list[ReceivedMessage], criteria: Criteria) -> None:
+    """Attach the cards of the messages closest to ``criteria``, as a failed wait lists them."""
+    for message, misses in report.closest(messages, criteria):
+        attach_message(context, message, misses)

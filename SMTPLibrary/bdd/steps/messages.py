@@ -8,11 +8,17 @@ from behave import then
 
 from ...core.matching import Criteria
 from ..fixtures import smtp_timeout
-from .context import current_server, last_message
+from .context import attach_message, attach_nearest, current_server, last_message
 
 
 def _expect(context: Any, criteria: Criteria) -> None:
-    context.smtp_message = current_server(context).mailbox.wait_for(criteria, smtp_timeout(context))
+    mailbox = current_server(context).mailbox
+    try:
+        context.smtp_message = mailbox.wait_for(criteria, smtp_timeout(context))
+    except AssertionError:
+        attach_nearest(context, mailbox.messages(), criteria)
+        raise
+    attach_message(context, context.smtp_message)
 
 
 @then('a message should be received matching "{pattern}"')
