@@ -9,19 +9,23 @@
 * Stopping aborts the open connections first, so an idle client cannot keep
   the server (and the caller) waiting.
 * A loop that fails to start is closed, not leaked.
+* The event loop is uvloop's when it is installed (the ``uvloop`` extra),
+  unless ``SMTPLIBRARY_EVENT_LOOP=asyncio`` says otherwise.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import functools
+import os
 import socket
 import threading
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from .errors import ServerError
+from .errors import InvalidArgument, ServerError
 from .protocol import CaptureSMTP
 
 _BIND_ERRORS = {
@@ -56,7 +60,41 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def new_event_loop() -> asyncio.AbstractEventLoop:
+LOOP_VARIABLE = "SMTPLIBRARY_EVENT_LOOP"
+LOOP_KINDS = ("auto", "uvloop", "asyncio")
+
+
+@functools.cache
+def _uvloop_installed() -> bool:
+    try:
+        import uvloop  # noqa: F401 - optional, and only imported when a server starts
+    except ImportError:
+        return False
+    return True
+
+
+def event_loop_kind() -> str:
+    """``'uvloop'`` or ``'asyncio'``: the loop the next server runs on.
+
+    ``$SMTPLIBRARY_EVENT_LOOP`` chooses: ``auto`` (the default) takes uvloop
+    when it is installed, ``asyncio`` never does, ``uvloop`` insists on it."""
+    choice = os.environ.get(LOOP_VARIABLE, "").strip().lower() or "auto"
+    if choice not in LOOP_KINDS:
+        raise InvalidArgument(f"{LOOP_VARIABLE} must be one of {', '.join(LOOP_KINDS)}, got {choice!r}.")
+    if choice == "asyncio":
+        return "asyncio"
+    if _uvloop_installed():
+        return "uvloop"
+    if choice == "uvloop":
+        raise ServerError(f"{LOOP_VARIABLE}=uvloop but uvloop is not installed (pip install uvloop).")
+    return "asyncio"
+
+
+def new_event_loop(kind: str | None = None) -> asyncio.AbstractEventLoop:
+    if (kind or event_loop_kind()) == "uvloop":
+        import uvloop
+
+        return uvloop.new_event_loop()
     return asyncio.new_event_loop()
 
 
@@ -65,7 +103,12 @@ class ThreadedController(Controller):
 
     def __init__(self, handler: Any, sock: socket.socket, **kwargs: Any) -> None:
         host, port = sock.getsockname()[:2]
-        super().__init__(handler, hostname=host, port=port, loop=new_event_loop(), **kwargs)
+        try:
+            self.loop_kind = event_loop_kind()
+        except BaseException:
+            sock.close()
+            raise
+        super().__init__(handler, hostname=host, port=port, loop=new_event_loop(self.loop_kind), **kwargs)
         self._sock = sock
         self.connections: set[CaptureSMTP] = set()
         self.error: BaseException | None = None

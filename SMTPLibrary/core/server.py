@@ -62,6 +62,12 @@ class SMTPServer:
         return format_address(self.host, self.port)
 
     @property
+    def event_loop(self) -> str | None:
+        """``'uvloop'`` or ``'asyncio'``: the event loop the server runs on (``None`` when stopped)."""
+        controller = self._controller
+        return None if controller is None else controller.loop_kind
+
+    @property
     def running(self) -> bool:
         controller = self._controller
         return controller is not None and controller.alive
