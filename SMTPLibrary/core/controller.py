@@ -112,9 +112,17 @@ class ThreadedController(Controller):
         self._sock = sock
         self.connections: set[CaptureSMTP] = set()
         self.error: BaseException | None = None
+        try:
+            # aiosmtpd's full __init__ runs once, here: arguments it rejects fail the
+            # start in the caller's thread; connections copy this pristine instance.
+            self._template = CaptureSMTP(handler, connections=self.connections, loop=self.loop, **self.SMTP_kwargs)
+        except BaseException:
+            sock.close()
+            self.loop.close()
+            raise
 
     def factory(self) -> CaptureSMTP:
-        return CaptureSMTP(self.handler, connections=self.connections, loop=self.loop, **self.SMTP_kwargs)
+        return CaptureSMTP(self.handler, connections=self.connections, template=self._template)
 
     def _create_server(self) -> Any:
         return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)

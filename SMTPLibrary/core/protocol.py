@@ -7,14 +7,27 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP
 
+from . import fastpath
+
 
 class CaptureSMTP(SMTP):
     """Keeps itself in a set of open connections, so that stopping the server
-    can close them all at once instead of waiting for idle clients."""
+    can close them all at once instead of waiting for idle clients.
 
-    def __init__(self, handler: Any, *, connections: set, **kwargs: Any) -> None:
-        super().__init__(handler, **kwargs)
+    Given a ``template`` (an instance built with the server's arguments that
+    never served a connection), it copies the template's state instead of
+    running aiosmtpd's costly ``__init__`` again: see :mod:`.fastpath`."""
+
+    def __init__(self, handler: Any, *, connections: set, template: CaptureSMTP | None = None, **kwargs: Any) -> None:
+        if template is None:
+            super().__init__(handler, **kwargs)
+        else:
+            fastpath.init_like(self, template)
         self._connections = connections
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        simple = None if self.local_part_limit else fastpath.simple_address(arg)
+        return simple if simple is not None else super()._getaddr(arg)
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
