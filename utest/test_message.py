@@ -29,7 +29,9 @@ def received(raw: bytes, **envelope) -> ReceivedMessage:
 def test_nothing_is_parsed_until_asked():
     message = received(MULTIPART)
     assert message._parsed is None
-    assert message.subject == "Grüße"
+    assert message.subject == "Grüße"  # indexed when stored: no parse needed
+    assert message._parsed is None
+    assert message.text == "Hallöchen"
     assert message._parsed is not None
 
 

@@ -57,7 +57,7 @@ class Mailbox:
         with self._cond:
             messages = list(self._messages)
         if criteria:
-            return [message for message in messages if criteria.matches(message)]
+            return criteria.filter(messages)
         return messages
 
     def count(self) -> int:

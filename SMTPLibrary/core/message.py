@@ -10,6 +10,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
+from . import headerscan
 from .html import html_to_text
 
 # Errors the email package raises on mail it cannot make sense of. The parser
@@ -66,9 +67,10 @@ class Headers(Mapping):
         return f"Headers({self._pairs!r})"
 
 
-def _header_value(message: EmailMessage, name: str, raw_value: Any) -> str:
+def _header_value(message: EmailMessage | None, name: str, raw_value: Any) -> str:
+    policy = email.policy.default if message is None else message.policy
     try:
-        return str(message.policy.header_fetch_parse(name, raw_value))
+        return str(policy.header_fetch_parse(name, raw_value))
     except DECODE_ERRORS:
         return str(raw_value)
 
@@ -99,6 +101,7 @@ class ReceivedMessage:
         "__weakref__",
         "_parsed",
         "_subject",
+        "_subject_raw",
         "authenticated_as",
         "helo",
         "mail_options",
@@ -138,7 +141,10 @@ class ReceivedMessage:
         self.timestamp = timestamp
         self.seq = 0
         self._parsed: EmailMessage | None = None
-        self._subject: str | None = None
+        # Indexed when stored: a search by subject never parses the message, and
+        # a plain subject (most are) is not even decoded again.
+        self._subject_raw = headerscan.raw_header(raw, b"subject")
+        self._subject: str | None = headerscan.plain_value(self._subject_raw)
 
     # -- parsed views -------------------------------------------------------
 
@@ -156,8 +162,12 @@ class ReceivedMessage:
         """The decoded Subject header, ``''`` when there is none."""
         subject = self._subject
         if subject is None:
-            subject = self.headers.get("Subject", "")
-            self._subject = subject
+            raw = self._subject_raw
+            if raw is headerscan.UNKNOWN:
+                subject = self.headers.get("Subject", "")
+            else:
+                subject = _header_value(None, "Subject", headerscan.source_value(raw))
+            self._subject, self._subject_raw = subject, None
         return subject
 
     @property

@@ -1,0 +1,57 @@
+"""Header values read straight from a message's raw bytes, without parsing it.
+
+The server indexes the Subject this way when it stores a message, so that a
+search by subject over thousands of messages never runs the ``email``
+parser. The scan only answers when it is sure to agree with the parser:
+when the header block is made of well-formed ``Name: value`` lines (with
+their continuation lines) ending at an empty line. Anything else, a lone CR,
+a line without a colon, a continuation line first, gets :data:`UNKNOWN` and
+the caller parses the message as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNKNOWN = object()
+
+# What email.feedparser accepts as header lines (its headerRE), each with its continuation lines.
+_HEADER_BLOCK = re.compile(rb"(?:[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*")
+_SEPARATORS = (b"\r\n", b"\n")
+_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def raw_header(raw: bytes, name: bytes) -> bytes | None | object:
+    """The raw value of the first header called ``name`` (lower case): the bytes after
+    its colon, continuation lines included; ``None`` when there is no such header;
+    :data:`UNKNOWN` when the header block is not one the scan can vouch for."""
+    end = _HEADER_BLOCK.match(raw).end()
+    if end != len(raw) and not raw.startswith(_SEPARATORS, end):
+        return UNKNOWN
+    pattern = _PATTERNS.get(name)
+    if pattern is None:
+        pattern = _PATTERNS[name] = re.compile(
+            rb"(?:^|\n)" + re.escape(name) + rb":([^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)", re.IGNORECASE
+        )
+    found = pattern.search(raw, 0, end)
+    return None if found is None else found.group(1)
+
+
+def source_value(raw_value: bytes) -> str:
+    """The value as ``email.policy.default`` holds it before decoding: bytes read as
+    ASCII with surrogate escapes, leading blanks and the final line end removed."""
+    return raw_value.decode("ascii", "surrogateescape").lstrip(" \t").rstrip("\r\n")
+
+
+def plain_value(raw_value: bytes | None | object) -> str | None:
+    """The decoded value of a :func:`raw_header` result when decoding cannot change it
+    (no header: ``''``; printable ASCII on one line without encoded words: the text
+    itself), else ``None``: then the ``email`` package must decode it."""
+    if raw_value is None:
+        return ""
+    if raw_value is UNKNOWN:
+        return None
+    value = source_value(raw_value)
+    if value.isascii() and value.isprintable() and "=?" not in value:
+        return value
+    return None
