@@ -21,7 +21,7 @@ _SEPARATORS = (b"\r\n", b"\n")
 _PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
 
 
-def raw_header(raw: bytes, name: bytes) -> bytes | None | object:
+def raw_header(raw: bytes, name: bytes) -> bytes | object | None:
     """The raw value of the first header called ``name`` (lower case): the bytes after
     its colon, continuation lines included; ``None`` when there is no such header;
     :data:`UNKNOWN` when the header block is not one the scan can vouch for."""
@@ -43,7 +43,7 @@ def source_value(raw_value: bytes) -> str:
     return raw_value.decode("ascii", "surrogateescape").lstrip(" \t").rstrip("\r\n")
 
 
-def plain_value(raw_value: bytes | None | object) -> str | None:
+def plain_value(raw_value: bytes | object | None) -> str | None:
     """The decoded value of a :func:`raw_header` result when decoding cannot change it
     (no header: ``''``; printable ASCII on one line without encoded words: the text
     itself), else ``None``: then the ``email`` package must decode it."""
