@@ -109,3 +109,14 @@ def test_eight_bit_bytes_stay_as_they_were_sent():
     message = received(raw)
     assert message.raw == raw
     assert "caf" in message.subject
+
+
+def test_only_the_most_recently_parsed_messages_keep_their_parse():
+    from SMTPLibrary.core.message import PARSED_KEPT
+
+    messages = [received(MULTIPART) for _ in range(PARSED_KEPT + 10)]
+    for message in messages:
+        assert message.text == "Hallöchen"
+    assert all(message._parsed is None for message in messages[:10])
+    assert all(message._parsed is not None for message in messages[10:])
+    assert messages[0].text == "Hallöchen"  # parsed again on demand

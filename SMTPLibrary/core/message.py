@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.errors
 import email.policy
+from collections import deque
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from email.message import EmailMessage
@@ -89,6 +90,10 @@ def part_text(part: EmailMessage) -> str:
     return ""
 
 
+PARSED_KEPT = 64
+_recently_parsed: deque[ReceivedMessage] = deque()
+
+
 class ReceivedMessage:
     """One message as the server received it.
 
@@ -150,11 +155,19 @@ class ReceivedMessage:
 
     @property
     def message(self) -> EmailMessage:
-        """The parsed :class:`email.message.EmailMessage` (``email.policy.default``)."""
+        """The parsed :class:`email.message.EmailMessage` (``email.policy.default``).
+
+        Parsed on first use; only the :data:`PARSED_KEPT` most recently parsed
+        messages keep their parse, so that a search through the bodies of
+        thousands of messages does not leave them all parsed (several times
+        their size in memory)."""
         parsed = self._parsed
         if parsed is None:
             parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
             self._parsed = parsed
+            _recently_parsed.append(self)
+            if len(_recently_parsed) > PARSED_KEPT:
+                _recently_parsed.popleft()._parsed = None
         return parsed
 
     @property

@@ -8,7 +8,7 @@ from types import TracebackType
 
 from ..version import __version__
 from .controller import ThreadedController, bind, format_address
-from .errors import ServerError
+from .errors import InvalidArgument, ServerError
 from .handler import CaptureHandler
 from .mailbox import Mailbox
 
@@ -33,7 +33,8 @@ class SMTPServer:
     test finds it where it was.
 
     Every message that completes DATA lands in :attr:`mailbox`, which outlives
-    stops and restarts until it is reset.
+    stops and restarts until it is reset. ``max_messages`` keeps only that many,
+    the newest (default: no limit).
 
     >>> with SMTPServer() as server:
     ...     port = server.port
@@ -46,11 +47,14 @@ class SMTPServer:
         *,
         server_hostname: str = DEFAULT_SERVER_HOSTNAME,
         mailbox: Mailbox | None = None,
+        max_messages: int | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.server_hostname = server_hostname
-        self.mailbox = mailbox if mailbox is not None else Mailbox()
+        if mailbox is not None and max_messages is not None:
+            raise InvalidArgument("Give max_messages to the Mailbox passed as mailbox, not to the server.")
+        self.mailbox = mailbox if mailbox is not None else Mailbox(max_messages)
         self._controller: ThreadedController | None = None
         self._lock = threading.RLock()
         self._errors: list[BaseException] = []

@@ -11,7 +11,9 @@ from .context import LibraryContext
 
 class ServerKeywords(LibraryContext):
     @keyword("Start SMTP Server")
-    def start_smtp_server(self, host: str = DEFAULT_HOST, port: int = 0, alias: str | None = None) -> int:
+    def start_smtp_server(
+        self, host: str = DEFAULT_HOST, port: int = 0, alias: str | None = None, max_messages: int | None = None
+    ) -> int:
         """Starts an SMTP server in this process and returns the port it listens on.
 
         ``host`` is the address to listen on. The default ``127.0.0.1`` accepts
@@ -25,14 +27,19 @@ class ServerKeywords(LibraryContext):
         ``alias`` names the server when a test runs several; see `Switch SMTP Server`.
         The new server becomes the current one, the one other keywords use.
 
+        ``max_messages`` bounds the mailbox of a long-running server: beyond
+        that many messages, the oldest is dropped for each new one. The
+        default ``None`` keeps every message.
+
         Fails at once, naming host and port, when the port is in use.
 
         | ${port} =         | Start SMTP Server |
         | Start SMTP Server | port=2525         |
         | ${port} =         | Start SMTP Server | alias=second |
+        | Start SMTP Server | max_messages=1000 |
         """
         self.servers.check_free(alias)
-        server = SMTPServer(host, port)
+        server = SMTPServer(host, port, max_messages=max_messages)
         bound = server.start()
         alias = self.servers.add(server, alias)
         logger.info(f"SMTP server '{alias}' listening on {server.address}.")
