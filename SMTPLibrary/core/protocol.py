@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiosmtpd.smtp import SMTP
-
 from . import fastpath
+from .data import ChunkedData
 
 
-class CaptureSMTP(SMTP):
+class CaptureSMTP(ChunkedData):
     """Keeps itself in a set of open connections, so that stopping the server
     can close them all at once instead of waiting for idle clients.
 
