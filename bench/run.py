@@ -37,7 +37,7 @@ class Counts:
     stored_size: int = 10 * KB
     big_message: int = 25 * 1000 * 1000
     robot_tests: int = 200
-    robot_repeats: int = 3
+    robot_repeats: int = 5
 
 
 QUICK = Counts(
