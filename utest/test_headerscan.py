@@ -86,3 +86,64 @@ def test_searching_by_subject_does_not_parse():
     message = ReceivedMessage(b"Subject: Welcome\r\n\r\nHello\r\n", "a@example.com", [])
     assert message.subject == "Welcome"
     assert message._parsed is None
+
+
+BODIES = [
+    b"Subject: a\r\n\r\nHello\r\nWorld\r\n",
+    b"Subject: a\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGr\xc3\xbc\xc3\x9fe\r\n",
+    b'Content-Type: TEXT/PLAIN; CHARSET="UTF-8"\r\n\r\nGr\xc3\xbc\xc3\x9fe\r\n',
+    b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\nGr\xfc\xdfe\r\n",
+    b"Content-Type: text/plain\r\n\r\nbad \xff byte\r\n",
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\nbad \xff byte\r\n",
+    b"Content-Type: text/plain; charset=no-such-charset\r\n\r\nx\r\n",
+    b"Content-Type: text/plain; charset=hex\r\n\r\nx\r\n",
+    b"Content-Transfer-Encoding: 8bit\r\n\r\nx\r\n",
+    b"Content-Transfer-Encoding: quoted-printable\r\n\r\nx=3Dy\r\n",
+    b"Content-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n",
+    b"Content-Type: text/html\r\n\r\n<p>Hello</p>\r\n",
+    b"Content-Type: text/plain; format=flowed\r\n\r\nx\r\n",
+    b"Content-Disposition: attachment; filename=a.txt\r\n\r\nx\r\n",
+    b"Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n",
+    b"Subject: LF only\n\nbody\nmore\n",
+    b"Subject: no body",
+    b"Subject: empty body\r\n\r\n",
+    b"\r\nbody without headers\r\n",
+    b"Content-Type: text/plain\r\nContent-Type: text/html\r\n\r\nx\r\n",
+]
+
+
+@pytest.mark.parametrize("raw", BODIES)
+def test_a_plain_body_read_from_raw_bytes_is_the_parsed_body(raw):
+    from SMTPLibrary.core.headerscan import plain_body
+
+    fast = plain_body(raw)
+    if fast is not None:
+        assert fast == ReceivedMessage(raw, "a@example.com", []).body
+
+
+def test_random_plain_bodies():
+    from SMTPLibrary.core.headerscan import plain_body
+
+    headers = [b"Subject: x\r\n", b"Content-Type: text/plain\r\n", b"Content-Type: text/plain; charset=utf-8\r\n",
+               b"Content-Type: text/plain; charset=latin-1\r\n", b"Content-Type: text/plain; charset=ascii\r\n",
+               b"Content-Transfer-Encoding: 7bit\r\n", b"Content-Transfer-Encoding: 8BIT \r\n", b"MIME-Version: 1.0\r\n",
+               b"content-type:text/plain;charset=\"utf-8\"\r\n", b"X: y\r\n z\r\n"]  # fmt: skip
+    body = [b"a", b" ", b"\r\n", b"\n", b"\r", b"\xc3\xa9", b"\xe9", b"\xff", b".", b"=3D", b"\t", b"<p>"]
+    rng = random.Random(3)
+    fast_paths = 0
+    for _ in range(1500):
+        raw = b"".join(rng.sample(headers, rng.randint(0, 3))) + b"\r\n"
+        raw += b"".join(rng.choice(body) for _ in range(rng.randint(0, 20)))
+        fast = plain_body(raw)
+        if fast is not None:
+            fast_paths += 1
+            assert fast == ReceivedMessage(raw, "a@example.com", []).body, raw
+    assert fast_paths > 500
+
+
+def test_searching_by_body_does_not_parse_plain_messages():
+    from SMTPLibrary.core import Criteria
+
+    message = ReceivedMessage(b"Subject: Welcome\r\n\r\nYour code is 1234\r\n", "a@example.com", [])
+    assert Criteria.from_strings(body="code is \\d+").matches(message)
+    assert message._parsed is None

@@ -21,20 +21,67 @@ _SEPARATORS = (b"\r\n", b"\n")
 _PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
 
 
-def raw_header(raw: bytes, name: bytes) -> bytes | object | None:
-    """The raw value of the first header called ``name`` (lower case): the bytes after
-    its colon, continuation lines included; ``None`` when there is no such header;
-    :data:`UNKNOWN` when the header block is not one the scan can vouch for."""
+def _header_end(raw: bytes) -> int | None:
+    """Where the header block ends (at its empty line, or the end of ``raw``); ``None``
+    when it is not a block of well-formed header lines the scan can vouch for."""
     end = _HEADER_BLOCK.match(raw).end()
     if end != len(raw) and not raw.startswith(_SEPARATORS, end):
-        return UNKNOWN
+        return None
+    return end
+
+
+def _pattern(name: bytes) -> re.Pattern[bytes]:
     pattern = _PATTERNS.get(name)
     if pattern is None:
         pattern = _PATTERNS[name] = re.compile(
             rb"(?:^|\n)" + re.escape(name) + rb":([^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)", re.IGNORECASE
         )
-    found = pattern.search(raw, 0, end)
+    return pattern
+
+
+def raw_header(raw: bytes, name: bytes) -> bytes | object | None:
+    """The raw value of the first header called ``name`` (lower case): the bytes after
+    its colon, continuation lines included; ``None`` when there is no such header;
+    :data:`UNKNOWN` when the header block is not one the scan can vouch for."""
+    end = _header_end(raw)
+    if end is None:
+        return UNKNOWN
+    found = _pattern(name).search(raw, 0, end)
     return None if found is None else found.group(1)
+
+
+_PLAIN_TYPE = re.compile(rb'[ \t]*text/plain[ \t]*(?:;[ \t]*charset[ \t]*=[ \t]*("?)([A-Za-z0-9_.:-]+)\1[ \t]*)?\r?\n',
+                         re.IGNORECASE)  # fmt: skip
+_IDENTITY_ENCODINGS = frozenset({b"7bit", b"8bit", b"binary"})
+
+
+def plain_body(raw: bytes) -> str | None:
+    """The text of a message that is one plain-text part, as the ``email`` package's
+    ``get_content()`` gives it (the body bytes decoded with the declared charset,
+    undecodable bytes replaced), read without parsing the message. ``None`` for any
+    other message (MIME parts, HTML, transfer encodings, attachments, unusual
+    headers): then the caller parses it."""
+    end = _header_end(raw)
+    if end is None or end == len(raw):
+        return None
+    content_type = _pattern(b"content-type").findall(raw, 0, end)
+    charset = "ASCII"
+    if content_type:
+        plain = _PLAIN_TYPE.fullmatch(content_type[0]) if len(content_type) == 1 else None
+        if plain is None:
+            return None
+        if plain.group(2):
+            charset = plain.group(2).decode("ascii")
+    encoding = _pattern(b"content-transfer-encoding").findall(raw, 0, end)
+    if encoding and (len(encoding) > 1 or encoding[0].strip().lower() not in _IDENTITY_ENCODINGS):
+        return None
+    if _pattern(b"content-disposition").search(raw, 0, end):
+        return None
+    start = end + (2 if raw.startswith(b"\r\n", end) else 1)
+    try:
+        return raw[start:].decode(charset, "replace")
+    except LookupError:
+        return None
 
 
 def source_value(raw_value: bytes) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from fnmatch import translate
 from operator import methodcaller
 
+from . import headerscan
 from .errors import ContentMismatch, InvalidArgument
 from .message import ReceivedMessage
 
@@ -96,13 +97,20 @@ class Field:
         self.show = show
 
 
+def _body(message: ReceivedMessage) -> str:
+    """``message.body``, read straight from the raw bytes when the message is a single
+    plain-text part (most are): a search through thousands of bodies parses none of them."""
+    text = headerscan.plain_body(message.raw)
+    return message.body if text is None else text
+
+
 # The criteria every keyword and step accepts, by name. Cost orders the
 # tests: a message that fails on its sender is never parsed.
 FIELDS: dict[str, Field] = {
     "sender": Field("sender", lambda m: [m.sender], cost=0),
     "recipient": Field("recipients", lambda m: m.recipients, cost=0, show="all"),
     "subject": Field("subject", lambda m: [m.subject], cost=1),
-    "body": Field("body", lambda m: [m.body], cost=3),
+    "body": Field("body", lambda m: [_body(m)], cost=3),
     "pattern": Field("message source", lambda m: [m.source], cost=4, show="none"),
 }
 HEADER_COST = 2
