@@ -127,7 +127,8 @@ def test_random_plain_bodies():
     headers = [b"Subject: x\r\n", b"Content-Type: text/plain\r\n", b"Content-Type: text/plain; charset=utf-8\r\n",
                b"Content-Type: text/plain; charset=latin-1\r\n", b"Content-Type: text/plain; charset=ascii\r\n",
                b"Content-Transfer-Encoding: 7bit\r\n", b"Content-Transfer-Encoding: 8BIT \r\n",
-               b"MIME-Version: 1.0\r\n", b"content-type:text/plain;charset=\"utf-8\"\r\n", b"X: y\r\n z\r\n"]  # fmt: skip
+               b"MIME-Version: 1.0\r\n", b'content-type:text/plain;charset="utf-8"\r\n',
+               b"X: y\r\n z\r\n"]  # fmt: skip
     body = [b"a", b" ", b"\r\n", b"\n", b"\r", b"\xc3\xa9", b"\xe9", b"\xff", b".", b"=3D", b"\t", b"<p>"]
     rng = random.Random(3)
     fast_paths = 0
