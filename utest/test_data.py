@@ -116,3 +116,16 @@ def test_edge_cases_end_as_with_aiosmtpd(servers, data):
         ours.contents.clear()
         assert converse(our_port, data, pieces) == converse(their_port, data, pieces)
         assert ours.contents == theirs.contents
+
+
+def test_long_lines_are_found_across_windows(monkeypatch):
+    from SMTPLibrary.core import data as data_module
+
+    monkeypatch.setattr(data_module, "_WINDOW", 64)
+    rng = random.Random(9)
+    for _ in range(2000):
+        lines = [b"x" * rng.choice([0, 1, 10, 30, 40, 62, 63, 64, 65, 100, 200]) for _ in range(rng.randint(1, 12))]
+        data = b"".join(line + b"\r\n" for line in lines)
+        limit = rng.choice([20, 42, 64, 66, 67])
+        expected = any(len(line) + 2 > limit for line in lines)
+        assert data_module._has_long_line(data, limit) == expected, (lines, limit)
