@@ -103,8 +103,8 @@ def _has_long_line(data: bytes, line_limit: int) -> bool:
         if stop < end:
             cut = data.rfind(b"\r\n", start, stop)
             if cut < start:
-                return True  # no line end in a whole window
-            stop = cut + 2
+                cut = data.find(b"\r\n", stop)  # one line longer than the window
+            stop = end if cut < 0 else cut + 2
         if max(map(len, data[start:stop].split(b"\r\n"))) + 2 > line_limit:
             return True
         start = stop
