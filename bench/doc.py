@@ -28,9 +28,11 @@ the lowest and highest of the repetitions around their median.
 """
 
 
-def render(machine: dict[str, str], table: str) -> str:
-    rows = "\\n".join(f"| {key} | {value} |" for key, value in machine.items())
+def render(machine: dict[str, str], table: str, missed: list[str]) -> str:
+    rows = "\n".join(f"| {key} | {value} |" for key, value in machine.items())
     text = INTRO.format(date=time.strftime("%Y-%m-%d %H:%M %Z"), machine=rows, table=table)
+    text += "\n## Targets missed in this run\n\n"
+    text += "".join(f"- {line}\n" for line in missed) if missed else "None: every target above was met.\n"
     if ANALYSIS.exists():
-        text += "\\n" + ANALYSIS.read_text()
+        text += "\n" + ANALYSIS.read_text()
     return text

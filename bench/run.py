@@ -304,16 +304,18 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     output = args.output or (None if args.quick else DOC)
+    missed = [f"{row.section.split(' (')[0]}: {row.figure}: {row.value} ({row.ratio_text or 'target'} {row.target})"
+              for row in rows if row.met is False]  # fmt: skip
     if output:
-        output.write_text(document(machine, text))
+        output.write_text(document(machine, text, missed))
         log(f"written to {output}")
     return 0
 
 
-def document(machine: dict, table_text: str) -> str:
+def document(machine: dict, table_text: str, missed: list[str]) -> str:
     from .doc import render
 
-    return render(machine, table_text)
+    return render(machine, table_text, missed)
 
 
 def driver_send_builtin(port: int, size: int) -> None:
