@@ -57,6 +57,16 @@ def test_a_copied_connection_has_the_state_aiosmtpd_would_give_it(loop, options)
     assert all(isinstance(hook, types.MethodType) for hook in copied._handle_hooks.values())
 
 
+def test_a_copied_connection_resets_the_command_size_limits_as_aiosmtpd_does(loop):
+    # aiosmtpd keeps them class-wide: EHLO raises MAIL's, each new connection clears them.
+    handler = CaptureHandler(Mailbox())
+    template = CaptureSMTP(handler, connections=set(), loop=loop, hostname="h")
+    CaptureSMTP.command_size_limits["MAIL"] += 36
+    CaptureSMTP(handler, connections=set(), template=template)
+    assert "MAIL" not in CaptureSMTP.command_size_limits
+    assert CaptureSMTP.command_size_limits["MAIL"] == SMTP.command_size_limit
+
+
 ADDRESSES = [
     "<a@b.c>",
     "<alice@example.com> SIZE=1000",

@@ -45,7 +45,9 @@ def init_like(protocol: asyncio.StreamReaderProtocol, template: Any) -> None:
     """Initialise ``protocol`` as ``SMTP.__init__`` initialised ``template`` (same class,
     handler and arguments), without introspecting anything again.
 
-    ``template`` must never have been connected: its state is the initial state."""
+    ``template`` must never have been connected: its state is the initial state.
+    What ``SMTP.__init__`` logs or warns about its arguments is said once per
+    server (when the template is built), not once per connection."""
     loop = template.loop
     asyncio.StreamReaderProtocol.__init__(
         protocol,
@@ -53,6 +55,9 @@ def init_like(protocol: asyncio.StreamReaderProtocol, template: Any) -> None:
         client_connected_cb=protocol._cb_client_connected,
         loop=loop,
     )
+    # SMTP.__init__'s one side effect beyond the instance: the class-wide command size
+    # limits, which EHLO raises, start afresh with each connection.
+    protocol.command_size_limits.clear()
     own = protocol.__dict__
     shared, rebound = _plan(template, own)
     own.update(shared)
