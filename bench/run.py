@@ -26,12 +26,12 @@ KB = 1024
 
 @dataclass
 class Counts:
-    repeats: int = 3
+    repeats: int = 5
     throughput: dict = field(
-        default_factory=lambda: {(1, 1 * KB): 1500, (8, 1 * KB): 3000, (1, 100 * KB): 300, (8, 100 * KB): 500}
+        default_factory=lambda: {(1, 1 * KB): 2000, (8, 1 * KB): 4000, (1, 100 * KB): 400, (8, 100 * KB): 600}
     )
-    latency_rounds: int = 300
-    start_stop: int = 40
+    latency_rounds: int = 500
+    start_stop: int = 100
     matching: tuple = (1_000, 10_000, 100_000)
     stored_messages: int = 10_000
     stored_size: int = 10 * KB
