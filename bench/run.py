@@ -79,7 +79,7 @@ def ms(seconds: float) -> str:
 
 
 def size_text(size: int) -> str:
-    return f"{size // KB} KB" if size < 1000 * 1000 else f"{size / 1e6:g} MB"
+    return f"{size // KB} KB" if size < 1000 * 1000 else f"{size / 1e6:.0f} MB"
 
 
 def section_throughput(counts: Counts, rows: list[Row], log) -> None:

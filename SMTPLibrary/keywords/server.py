@@ -42,7 +42,7 @@ class ServerKeywords(LibraryContext):
         server = SMTPServer(host, port, max_messages=max_messages)
         bound = server.start()
         alias = self.servers.add(server, alias)
-        logger.info(f"SMTP server '{alias}' listening on {server.address}.")
+        logger.info(f"SMTP server '{alias}' listening on {server.address} ({server.event_loop} event loop).")
         return bound
 
     @keyword("Stop SMTP Server")
