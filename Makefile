@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RESULTS := results
 
-.PHONY: all venv tools lint utest atest features hard stress audit docs test demo clean
+.PHONY: all venv tools lint utest atest features hard stress audit docs test demo bench clean
 
 all: test
 
@@ -68,6 +68,18 @@ demo: venv
 	cd examples/retry && ../../$(BIN)/behave --format progress features
 	@echo
 	@echo "Robot log: $(abspath $(RESULTS)/demo/log.html)"
+
+# Performance, side by side with bare aiosmtpd and postfix's smtp-sink (C):
+# prints the table and writes docs/performance.md. Installs the uvloop extra
+# (so both event loops are measured) and unpacks postfix's smtp-source and
+# smtp-sink into .bench-tools/ (nothing of postfix is installed or started).
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,uvloop]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	./bench/get-postfix-tools
+	PYTHONPATH=. $(BIN)/python -m bench
 
 clean:
 	rm -rf $(RESULTS) .pytest_cache build *.egg-info

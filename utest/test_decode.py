@@ -76,3 +76,11 @@ def test_clean_replaces_lone_surrogates():
     assert clean("ok") == "ok"
     assert clean("caf\udce9") == "caf\ufffd"
     assert clean("a\ud800b") == "a?b"
+
+
+def test_a_codec_that_is_no_charset_is_an_unknown_charset():
+    from SMTPLibrary.core.decode import codec_name, decode_text
+
+    assert codec_name("hex") is None
+    assert codec_name("rot13") is None
+    assert decode_text(b"caf\xc3\xa9", "hex") == ("café", "unknown charset 'hex': decoded as utf-8")

@@ -29,7 +29,9 @@ def received(raw: bytes, **envelope) -> ReceivedMessage:
 def test_nothing_is_parsed_until_asked():
     message = received(MULTIPART)
     assert message._parsed is None
-    assert message.subject == "Grüße"
+    assert message.subject == "Grüße"  # indexed when stored: no parse needed
+    assert message._parsed is None
+    assert message.text == "Hallöchen"
     assert message._parsed is not None
 
 
@@ -123,3 +125,14 @@ def test_parts_nested_too_deep_to_parse_keep_headers_and_say_so():
     assert message.body == ""
     assert any("body not parsed: RecursionError" in str(defect) for defect in message.message.defects)
     assert message.raw == raw
+
+
+def test_only_the_most_recently_parsed_messages_keep_their_parse():
+    from SMTPLibrary.core.message import PARSED_KEPT
+
+    messages = [received(MULTIPART) for _ in range(PARSED_KEPT + 10)]
+    for message in messages:
+        assert message.text == "Hallöchen"
+    assert all(message._parsed is None for message in messages[:10])
+    assert all(message._parsed is not None for message in messages[10:])
+    assert messages[0].text == "Hallöchen"  # parsed again on demand

@@ -10,19 +10,23 @@
   the server (and the caller) waiting, and closes connections that were
   still being accepted, so that no socket or task is left behind.
 * A loop that fails to start is closed, not leaked.
+* The event loop is uvloop's when it is installed (the ``uvloop`` extra),
+  unless ``SMTPLIBRARY_EVENT_LOOP=asyncio`` says otherwise.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import functools
+import os
 import socket
 import threading
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from .errors import ServerError
+from .errors import InvalidArgument, ServerError
 from .protocol import CaptureSMTP
 
 _BIND_ERRORS = {
@@ -62,7 +66,41 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def new_event_loop() -> asyncio.AbstractEventLoop:
+LOOP_VARIABLE = "SMTPLIBRARY_EVENT_LOOP"
+LOOP_KINDS = ("auto", "uvloop", "asyncio")
+
+
+@functools.cache
+def _uvloop_installed() -> bool:
+    try:
+        import uvloop  # noqa: F401 - optional, and only imported when a server starts
+    except ImportError:
+        return False
+    return True
+
+
+def event_loop_kind() -> str:
+    """``'uvloop'`` or ``'asyncio'``: the loop the next server runs on.
+
+    ``$SMTPLIBRARY_EVENT_LOOP`` chooses: ``auto`` (the default) takes uvloop
+    when it is installed, ``asyncio`` never does, ``uvloop`` insists on it."""
+    choice = os.environ.get(LOOP_VARIABLE, "").strip().lower() or "auto"
+    if choice not in LOOP_KINDS:
+        raise InvalidArgument(f"{LOOP_VARIABLE} must be one of {', '.join(LOOP_KINDS)}, got {choice!r}.")
+    if choice == "asyncio":
+        return "asyncio"
+    if _uvloop_installed():
+        return "uvloop"
+    if choice == "uvloop":
+        raise ServerError(f"{LOOP_VARIABLE}=uvloop but uvloop is not installed (pip install uvloop).")
+    return "asyncio"
+
+
+def new_event_loop(kind: str | None = None) -> asyncio.AbstractEventLoop:
+    if (kind or event_loop_kind()) == "uvloop":
+        import uvloop
+
+        return uvloop.new_event_loop()
     return asyncio.new_event_loop()
 
 
@@ -71,13 +109,28 @@ class ThreadedController(Controller):
 
     def __init__(self, handler: Any, sock: socket.socket, **kwargs: Any) -> None:
         host, port = sock.getsockname()[:2]
-        super().__init__(handler, hostname=host, port=port, loop=new_event_loop(), **kwargs)
+        try:
+            self.loop_kind = event_loop_kind()
+        except BaseException:
+            sock.close()
+            raise
+        super().__init__(handler, hostname=host, port=port, loop=new_event_loop(self.loop_kind), **kwargs)
         self._sock = sock
         self.connections: set[CaptureSMTP] = set()
         self.error: BaseException | None = None
+        try:
+            # aiosmtpd's full __init__ runs once, here: arguments it rejects fail the
+            # start in the caller's thread; connections copy this pristine instance.
+            self._template = CaptureSMTP(
+                handler, connections=self.connections, hooks=False, loop=self.loop, **self.SMTP_kwargs
+            )
+        except BaseException:
+            sock.close()
+            self.loop.close()
+            raise
 
     def factory(self) -> CaptureSMTP:
-        return CaptureSMTP(self.handler, connections=self.connections, loop=self.loop, **self.SMTP_kwargs)
+        return CaptureSMTP(self.handler, connections=self.connections, template=self._template)
 
     def _create_server(self) -> Any:
         return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)

@@ -56,9 +56,12 @@ def codec_name(label: str | None) -> str | None:
     for candidate in (label, label[2:] if label.startswith("x-") else None):
         if candidate:
             try:
-                return codecs.lookup(candidate).name
+                info = codecs.lookup(candidate)
             except LookupError:
                 continue
+            # "hex", "rot13", "zlib" and the like are codecs, but not charsets.
+            if getattr(info, "_is_text_encoding", True):
+                return info.name
     return None
 
 

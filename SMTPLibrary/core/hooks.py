@@ -34,8 +34,10 @@ REFUSED_SESSION = "503 Bad sequence of commands: this session was refused at the
 class SessionHooks:
     """Records the connection into the handler's ``transcript`` and applies the handler's ``faults``."""
 
-    def __init__(self, handler: Any, **kwargs: Any) -> None:
-        super().__init__(handler, **kwargs)
+    def install_hooks(self, handler: Any) -> None:
+        """Set up this connection's hooks. Called once per connection, after aiosmtpd's
+        state is in place: the wrappers close over this connection, so they are
+        never copied from the template connections are made from (core/fastpath.py)."""
         self._faults: Faults | None = getattr(handler, "faults", None)
         self._transcript: Transcript | None = getattr(handler, "transcript", None)
         self._session_log: SessionLog | None = None

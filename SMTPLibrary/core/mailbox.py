@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from . import report
-from .errors import MessageCountMismatch, MessageNotReceived, ServerStopped, UnexpectedMessage
+from .errors import InvalidArgument, MessageCountMismatch, MessageNotReceived, ServerStopped, UnexpectedMessage
 from .matching import Criteria
 from .message import ReceivedMessage
 
@@ -23,9 +23,17 @@ WAIT_SLICE = 0.1
 
 
 class Mailbox:
-    """Messages in the order they arrived, oldest first."""
+    """Messages in the order they arrived, oldest first.
 
-    def __init__(self) -> None:
+    ``max_messages`` bounds a long-running server's memory: beyond that many,
+    the oldest message is dropped for each new one (``None``: no limit)."""
+
+    def __init__(self, max_messages: int | None = None) -> None:
+        if max_messages is not None and (not isinstance(max_messages, int) or max_messages < 1):
+            raise InvalidArgument(
+                f"max_messages must be a positive number of messages, or None for no limit; got {max_messages!r}."
+            )
+        self.max_messages = max_messages
         self._cond = threading.Condition(threading.Lock())
         self._messages: list[ReceivedMessage] = []
         self._last_seq = 0
@@ -38,6 +46,8 @@ class Mailbox:
             self._last_seq += 1
             message.seq = self._last_seq
             self._messages.append(message)
+            if self.max_messages is not None and len(self._messages) > self.max_messages:
+                del self._messages[0]
             self._cond.notify_all()
 
     def open(self) -> None:
@@ -57,7 +67,7 @@ class Mailbox:
         with self._cond:
             messages = list(self._messages)
         if criteria:
-            return [message for message in messages if criteria.matches(message)]
+            return criteria.filter(messages)
         return messages
 
     def count(self) -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from operator import methodcaller
 
+from . import headerscan
 from .errors import ContentMismatch, InvalidArgument
 from .message import ReceivedMessage
 
@@ -40,20 +42,21 @@ class TextMatcher:
         self._test = self._compile(kind, expected, name)
 
     @staticmethod
-    def _compile(kind: str, expected: str, name: str) -> Callable[[str], bool]:
+    def _compile(kind: str, expected: str, name: str) -> Callable[[str], object]:
+        # Built-in callables, no lambdas: a search calls this once per stored message.
+        # The result is truthy when the value matches.
         if kind == "REGEXP":
             try:
-                search = re.compile(expected).search
+                return re.compile(expected).search
             except re.error as error:
                 raise InvalidArgument(f"Invalid regular expression in {name}={expected!r}: {error}.") from None
-            return lambda value: search(value) is not None
         if kind == "EQUALS":
-            return lambda value: value == expected
+            return expected.__eq__
         if kind == "STARTS":
-            return lambda value: value.startswith(expected)
+            return methodcaller("startswith", expected)
         if kind == "GLOB":
-            return lambda value: fnmatchcase(value, expected)
-        return lambda value: expected in value
+            return re.compile(translate(expected)).match  # what fnmatchcase does, compiled once
+        return methodcaller("__contains__", expected)
 
     @classmethod
     def parse(cls, text: str, name: str = "value") -> TextMatcher:
@@ -65,7 +68,7 @@ class TextMatcher:
         return cls("REGEXP", text, name)
 
     def matches(self, value: str) -> bool:
-        return self._test(value)
+        return bool(self._test(value))
 
     @property
     def verb(self) -> str:
@@ -105,13 +108,20 @@ class Field:
         self.choices = choices
 
 
+def _body(message: ReceivedMessage) -> str:
+    """``message.body``, read straight from the raw bytes when the message is a single
+    plain-text part (most are): a search through thousands of bodies parses none of them."""
+    text = headerscan.plain_body(message.raw)
+    return message.body if text is None else text
+
+
 # The criteria every keyword and step accepts, by name. Cost orders the
 # tests: a message that fails on its sender is never parsed.
 FIELDS: dict[str, Field] = {
     "sender": Field("sender", lambda m: [m.sender], cost=0),
     "recipient": Field("recipients", lambda m: m.recipients, cost=0, show="all"),
     "subject": Field("subject", lambda m: [m.subject], cost=1),
-    "body": Field("body", lambda m: [m.body], cost=3),
+    "body": Field("body", lambda m: [_body(m)], cost=3),
     "pattern": Field("message source", lambda m: [m.source], cost=4, show="none"),
     "authenticated_as": Field(
         "authenticated_as",
@@ -132,7 +142,7 @@ CRITERIA_NAMES = frozenset([*FIELDS, "header"])
 class Criterion:
     """A named test of one aspect of a message, with its explanation when it fails."""
 
-    __slots__ = ("header", "matcher", "name")
+    __slots__ = ("header", "matcher", "name", "test")
 
     def __init__(self, name: str, matcher: TextMatcher, header: str | None = None) -> None:
         if name != "header" and name not in FIELDS:
@@ -141,6 +151,17 @@ class Criterion:
         self.name = name
         self.matcher = matcher
         self.header = header
+        # The yes/no question a search asks of every stored message, as one closure
+        # (a search runs it for thousands of messages); miss() explains a no.
+        self.test = self._compile()
+
+    def _compile(self) -> Callable[[ReceivedMessage], bool]:
+        test = self.matcher._test
+        if self.name == "header":
+            header = self.header
+            return lambda message: any(map(test, message.headers.get_all(header)))
+        values = FIELDS[self.name].values
+        return lambda message: any(map(test, values(message)))
 
     @property
     def cost(self) -> int:
@@ -212,8 +233,17 @@ class Criteria:
     def __and__(self, other: Criteria) -> Criteria:
         return Criteria(self._criteria + other._criteria)
 
+    def filter(self, messages: Iterable[ReceivedMessage]) -> list[ReceivedMessage]:
+        """The messages that match, in their order."""
+        if len(self._criteria) == 1:
+            return list(filter(self._criteria[0].test, messages))
+        return list(filter(self.matches, messages))
+
     def matches(self, message: ReceivedMessage) -> bool:
-        return all(criterion.miss(message) is None for criterion in self._criteria)
+        for criterion in self._criteria:
+            if not criterion.test(message):
+                return False
+        return True
 
     def misses(self, message: ReceivedMessage) -> list[str]:
         """Why ``message`` does not match: one phrase per failed criterion (empty: it matches)."""

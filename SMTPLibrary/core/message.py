@@ -6,12 +6,13 @@ import email
 import email.errors
 import email.parser
 import email.policy
+from collections import deque
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
-from . import content
+from . import content, headerscan
 from .decode import clean
 from .html import html_to_text
 
@@ -73,11 +74,16 @@ class Headers(Mapping):
         return f"Headers({self._pairs!r})"
 
 
-def _header_value(message: EmailMessage, name: str, raw_value: Any) -> str:
+def _header_value(message: EmailMessage | None, name: str, raw_value: Any) -> str:
+    policy = email.policy.default if message is None else message.policy
     try:
-        return clean(str(message.policy.header_fetch_parse(name, raw_value)))
+        return clean(str(policy.header_fetch_parse(name, raw_value)))
     except DECODE_ERRORS:
         return clean(str(raw_value))
+
+
+PARSED_KEPT = 64
+_recently_parsed: deque[ReceivedMessage] = deque()
 
 
 class ReceivedMessage:
@@ -92,6 +98,7 @@ class ReceivedMessage:
         "__weakref__",
         "_parsed",
         "_subject",
+        "_subject_raw",
         "authenticated_as",
         "helo",
         "mail_options",
@@ -131,13 +138,21 @@ class ReceivedMessage:
         self.timestamp = timestamp
         self.seq = 0
         self._parsed: EmailMessage | None = None
-        self._subject: str | None = None
+        # Indexed when stored: a search by subject never parses the message, and
+        # a plain subject (most are) is not even decoded again.
+        self._subject_raw = headerscan.raw_header(raw, b"subject")
+        self._subject: str | None = headerscan.plain_value(self._subject_raw)
 
     # -- parsed views -------------------------------------------------------
 
     @property
     def message(self) -> EmailMessage:
-        """The parsed :class:`email.message.EmailMessage` (``email.policy.default``)."""
+        """The parsed :class:`email.message.EmailMessage` (``email.policy.default``).
+
+        Parsed on first use; only the :data:`PARSED_KEPT` most recently parsed
+        messages keep their parse, so that a search through the bodies of
+        thousands of messages does not leave them all parsed (several times
+        their size in memory)."""
         parsed = self._parsed
         if parsed is None:
             try:
@@ -148,6 +163,9 @@ class ReceivedMessage:
                 parsed = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(self.raw)
                 parsed.defects.append(email.errors.MessageDefect(f"body not parsed: {type(error).__name__}: {error}"))
             self._parsed = parsed
+            _recently_parsed.append(self)
+            if len(_recently_parsed) > PARSED_KEPT:
+                _recently_parsed.popleft()._parsed = None
         return parsed
 
     @property
@@ -155,8 +173,12 @@ class ReceivedMessage:
         """The decoded Subject header, ``''`` when there is none."""
         subject = self._subject
         if subject is None:
-            subject = self.headers.get("Subject", "")
-            self._subject = subject
+            raw = self._subject_raw
+            if raw is headerscan.UNKNOWN:
+                subject = self.headers.get("Subject", "")
+            else:
+                subject = _header_value(None, "Subject", headerscan.source_value(raw))
+            self._subject, self._subject_raw = subject, None
         return subject
 
     @property

@@ -5,17 +5,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import fastpath
+from .data import ChunkedData
 from .hooks import SessionHooks
 from .security import SecureSMTP
 
 
-class CaptureSMTP(SessionHooks, SecureSMTP):
+class CaptureSMTP(SessionHooks, ChunkedData, SecureSMTP):
     """Keeps itself in a set of open connections, so that stopping the server
-    can close them all at once instead of waiting for idle clients."""
+    can close them all at once instead of waiting for idle clients.
 
-    def __init__(self, handler: Any, *, connections: set, **kwargs: Any) -> None:
-        super().__init__(handler, **kwargs)
+    Given a ``template`` (an instance built with the server's arguments that
+    never served a connection), it copies the template's state instead of
+    running aiosmtpd's costly ``__init__`` again: see :mod:`.fastpath`."""
+
+    def __init__(
+        self,
+        handler: Any,
+        *,
+        connections: set,
+        template: CaptureSMTP | None = None,
+        hooks: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        if template is None:
+            super().__init__(handler, **kwargs)
+        else:
+            fastpath.init_like(self, template)
         self._connections = connections
+        if hooks:  # a template has none: see SessionHooks.install_hooks
+            self.install_hooks(handler)
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        simple = None if self.local_part_limit else fastpath.simple_address(arg)
+        return simple if simple is not None else super()._getaddr(arg)
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)

@@ -8,7 +8,7 @@ from types import TracebackType
 
 from ..version import __version__
 from .controller import ThreadedController, bind, format_address
-from .errors import ServerError
+from .errors import InvalidArgument, ServerError
 from .faults import Faults
 from .handler import CaptureHandler
 from .mailbox import Mailbox
@@ -38,7 +38,8 @@ class SMTPServer:
     test finds it where it was.
 
     Every message that completes DATA lands in :attr:`mailbox`, which outlives
-    stops and restarts until it is reset.
+    stops and restarts until it is reset. ``max_messages`` keeps only that many,
+    the newest (default: no limit).
 
     ``tls`` is ``"none"``, ``"starttls"`` (offered; ``require_tls=True``: MAIL
     before STARTTLS gets ``530``) or ``"implicit"`` (TLS from the first byte).
@@ -71,6 +72,7 @@ class SMTPServer:
         smtputf8: bool = True,
         server_hostname: str = DEFAULT_SERVER_HOSTNAME,
         mailbox: Mailbox | None = None,
+        max_messages: int | None = None,
     ) -> None:
         self.security = Security(
             tls=tls,
@@ -86,7 +88,9 @@ class SMTPServer:
         self.host = host
         self.port = port
         self.server_hostname = server_hostname
-        self.mailbox = mailbox if mailbox is not None else Mailbox()
+        if mailbox is not None and max_messages is not None:
+            raise InvalidArgument("Give max_messages to the Mailbox passed as mailbox, not to the server.")
+        self.mailbox = mailbox if mailbox is not None else Mailbox(max_messages)
         self._controller: ThreadedController | None = None
         self._lock = threading.RLock()
         self._errors: list[BaseException] = []
@@ -112,6 +116,12 @@ class SMTPServer:
         """Path of the PEM file of the CA that issued the server's certificate, for clients
         to verify it. ``None`` without TLS, or when the certificate was given by the user."""
         return self.security.ca_certificate
+
+    @property
+    def event_loop(self) -> str | None:
+        """``'uvloop'`` or ``'asyncio'``: the event loop the server runs on (``None`` when stopped)."""
+        controller = self._controller
+        return None if controller is None else controller.loop_kind
 
     @property
     def running(self) -> bool:

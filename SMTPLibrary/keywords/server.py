@@ -27,6 +27,7 @@ class ServerKeywords(LibraryContext):
         allow_plaintext_auth: bool = False,
         size_limit: int = DEFAULT_SIZE_LIMIT,
         smtputf8: bool = True,
+        max_messages: int | None = None,
     ) -> int:
         """Starts an SMTP server in this process and returns the port it listens on.
 
@@ -40,6 +41,10 @@ class ServerKeywords(LibraryContext):
 
         ``alias`` names the server when a test runs several; see `Switch SMTP Server`.
         The new server becomes the current one, the one other keywords use.
+
+        ``max_messages`` bounds the mailbox of a long-running server: beyond
+        that many messages, the oldest is dropped for each new one. The
+        default ``None`` keeps every message.
 
         Fails at once, naming host and port, when the port is in use.
 
@@ -78,6 +83,7 @@ class ServerKeywords(LibraryContext):
         | ${port} =         | Start SMTP Server | tls=starttls | credentials=alice:s3cret | auth_required=True |
         | ${port} =         | Start SMTP Server | credentials=alice:s3cret, bob:pa:ss | allow_plaintext_auth=True |
         | ${port} =         | Start SMTP Server | size_limit=1000000 | smtputf8=False |
+        | Start SMTP Server | max_messages=1000 |
         """
         self.servers.check_free(alias)
         server = SMTPServer(
@@ -92,11 +98,13 @@ class ServerKeywords(LibraryContext):
             allow_plaintext_auth=allow_plaintext_auth,
             size_limit=size_limit,
             smtputf8=smtputf8,
+            max_messages=max_messages,
         )
         bound = server.start()
         alias = self.servers.add(server, alias)
         settings = server.security.describe()
-        logger.info(f"SMTP server '{alias}' listening on {server.address}" + (f" ({settings})." if settings else "."))
+        details = ", ".join(filter(None, [settings, f"{server.event_loop} event loop"]))
+        logger.info(f"SMTP server '{alias}' listening on {server.address} ({details}).")
         return bound
 
     @keyword("Stop SMTP Server")

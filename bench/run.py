@@ -1,0 +1,330 @@
+"""The benchmark runner: measures everything, prints the table, writes docs/performance.md.
+
+``python -m bench`` (what ``make bench`` runs); ``--quick`` runs every piece
+with tiny counts, to check that the runner works, not to measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import latency, matching, memory, robot_overhead, startstop, throughput
+from .machine import describe
+from .servers import BareAiosmtpd, Library, SmtpSink, loops
+from .stats import median, percentile, spread
+from .tools import find_postfix
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+KB = 1024
+
+
+@dataclass
+class Counts:
+    repeats: int = 5
+    throughput: dict = field(
+        default_factory=lambda: {(1, 1 * KB): 2000, (8, 1 * KB): 4000, (1, 100 * KB): 400, (8, 100 * KB): 600}
+    )
+    latency_rounds: int = 500
+    start_stop: int = 100
+    matching: tuple = (1_000, 10_000, 100_000)
+    stored_messages: int = 10_000
+    stored_size: int = 10 * KB
+    big_message: int = 25 * 1000 * 1000
+    robot_tests: int = 200
+    robot_repeats: int = 5
+
+
+QUICK = Counts(
+    repeats=1,
+    throughput={(1, 1 * KB): 10, (8, 100 * KB): 10},
+    latency_rounds=5,
+    start_stop=2,
+    matching=(100, 300),
+    stored_messages=20,
+    stored_size=10 * KB,
+    big_message=1000 * 1000,
+    robot_tests=3,
+    robot_repeats=1,
+)
+
+
+@dataclass
+class Row:
+    section: str
+    figure: str
+    value: str
+    reference: str = ""
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio_text(self) -> str:
+        return "" if self.ratio is None else f"{self.ratio:.2f}x"
+
+    @property
+    def verdict(self) -> str:
+        return {True: "met", False: "MISSED", None: ""}[self.met]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def size_text(size: int) -> str:
+    return f"{size // KB} KB" if size < 1000 * 1000 else f"{size / 1e6:.0f} MB"
+
+
+def section_throughput(counts: Counts, rows: list[Row], log) -> None:
+    postfix = find_postfix()
+    driver = throughput.Driver(postfix)
+    targets = ([SmtpSink(postfix)] if postfix else []) + [
+        cls(loop) for loop in loops() for cls in (BareAiosmtpd, Library)
+    ]
+    section = f"1. Throughput (messages/s, one connection per message, driven by {driver.name})"
+    for (sessions, size), count in counts.throughput.items():
+        rates: dict[str, list[float]] = {target.label: [] for target in targets}
+        for _ in range(counts.repeats):
+            # Round-robin: a neighbour's burst of load hits every server alike.
+            for target in targets:
+                rates[target.label].append(throughput.run(target, driver, sessions, size, count))
+        log(f"throughput {sessions} session(s) {size_text(size)}: "
+            + ", ".join(f"{label} {median(values):.0f}/s" for label, values in rates.items()))  # fmt: skip
+        where = f"{size_text(size)}, {sessions} session{'s' if sessions > 1 else ''}, {count} messages"
+        sink = rates.get(SmtpSink.label)
+        if sink:
+            rows.append(Row(section, f"{where}: postfix smtp-sink (C)", f"{median(sink):.0f}/s ({spread(sink)})"))
+        for loop in loops():
+            bare, ours = rates[f"bare aiosmtpd ({loop})"], rates[f"SMTPLibrary ({loop})"]
+            bare_text = f"bare aiosmtpd ({loop}) {median(bare):.0f}/s ({spread(bare)})"
+            ratio = median(ours) / median(bare)
+            rows.append(Row(section, f"{where}: SMTPLibrary ({loop})", f"{median(ours):.0f}/s ({spread(ours)})",
+                            bare_text, ratio, ">= 1.0x", ratio >= 1.0))  # fmt: skip
+            if sink:
+                rows.append(Row(section, f"{where}: bare aiosmtpd ({loop})", bare_text.split(") ", 1)[1],
+                                "postfix smtp-sink (C)", median(bare) / median(sink)))  # fmt: skip
+            if loop == "uvloop":
+                asyncio_bare = rates["bare aiosmtpd (asyncio)"]
+                ratio = median(ours) / median(asyncio_bare)
+                rows.append(Row(section, f"{where}: SMTPLibrary (uvloop) vs asyncio", f"{median(ours):.0f}/s",
+                                f"bare aiosmtpd (asyncio) {median(asyncio_bare):.0f}/s", ratio, ">= 1.3x",
+                                ratio >= 1.3))  # fmt: skip
+
+
+def section_latency(counts: Counts, rows: list[Row], log) -> None:
+    section = "2. Wake-up latency (sender has the final 250 -> the waiting call returns)"
+    for loop in loops():
+        measured = {
+            "bare": latency.bare(loop, counts.latency_rounds),
+            "keyword": latency.keyword(loop, counts.latency_rounds),
+            "core": latency.core(loop, counts.latency_rounds),
+        }
+        bare99 = percentile(measured["bare"], 0.99)
+        bare_text = (f"bare aiosmtpd + threading.Condition: p50 {ms(percentile(measured['bare'], 0.5))}, "
+                     f"p99 {ms(bare99)}")  # fmt: skip
+        for kind, label in (("keyword", "Message Should Be Received Matching"), ("core", "Mailbox.wait_for")):
+            values = measured[kind]
+            p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
+            log(f"latency {loop} {kind}: p50 {ms(p50)} p99 {ms(p99)} (bare p99 {ms(bare99)})")
+            # No ratio: the reference is about zero (it can even be negative, see bench/latency.py).
+            rows.append(Row(section, f"{label} ({loop}), {len(values)} rounds", f"p50 {ms(p50)}, p99 {ms(p99)}",
+                            bare_text, None, "p99 <= 5 ms", p99 <= 0.005))  # fmt: skip
+
+
+def section_start_stop(counts: Counts, rows: list[Row], log) -> None:
+    section = "3. Start+stop (one server started and stopped, median)"
+    n = counts.start_stop
+    for loop in loops():
+        bare = startstop.bare(loop, n)
+        ours = startstop.library(loop, n)
+        ratio = median(ours) / median(bare)
+        log(f"start+stop {loop}: {ms(median(ours))} vs bare {ms(median(bare))}")
+        rows.append(Row(section, f"plain ({loop}), {n} cycles", f"{ms(median(ours))} ({spread(ours)})",
+                        f"bare aiosmtpd Controller {ms(median(bare))}", ratio, "<= 2x", ratio <= 2.0))  # fmt: skip
+    support = startstop.tls_support()
+    loop = loops()[-1]
+    if support is None:
+        for figure in ("STARTTLS, certificate cached", "STARTTLS, certificate not cached"):
+            rows.append(Row(section, figure, startstop.TLS_MISSING, target="<= 50 ms" if "not" not in figure else ""))
+        return
+    clear_cache, factory = support
+    with startstop.tls_temporary_dir() as directory:
+        bare = startstop.bare(loop, n, cert=startstop.make_certificate(Path(directory)))
+    bare_text = f"bare aiosmtpd with tls_context from PEM files {ms(median(bare))}"
+    cached = startstop.library(loop, n, factory)
+    uncached = startstop.library(loop, max(2, n // 4), factory, before=clear_cache)
+    log(f"TLS start+stop: cached {ms(median(cached))}, not cached {ms(median(uncached))}, bare {ms(median(bare))}")
+    rows.append(Row(section, f"STARTTLS ({loop}), certificate cached", f"{ms(median(cached))} ({spread(cached)})",
+                    bare_text, median(cached) / median(bare), "<= 50 ms", median(cached) <= 0.050))  # fmt: skip
+    rows.append(Row(section, f"STARTTLS ({loop}), certificate not cached",
+                    f"{ms(median(uncached))} ({spread(uncached)})", bare_text,
+                    median(uncached) / median(bare)))  # fmt: skip
+
+
+def section_matching(counts: Counts, rows: list[Row], log) -> None:
+    section = "4. Matching (Get Messages with one criterion over the whole mailbox, first search)"
+    per_message: dict[str, float] = {}
+    for count in counts.matching:
+        for kind in ("sender", "subject", "body"):
+            # A fresh mailbox each time: the first search is the one a test makes, and
+            # nothing cached by an earlier search may flatter it.
+            mailbox = matching.fill(count)
+            took = matching.measure(mailbox, count, kind, 1)[0]
+            del mailbox
+            floor = median(matching.floor(count, kind, 5))
+            cost = took / count
+            first = per_message.setdefault(kind, cost)
+            growth = f"; per-message cost {cost / first:.2f}x that at {counts.matching[0]:,}"
+            target, met = "", None
+            if kind in ("sender", "subject") and count == 10_000:
+                target, met = "<= 20 ms", took <= 0.020
+            log(f"matching {kind} over {count}: {ms(took)} (floor {ms(floor)})")
+            rows.append(Row(section, f"{kind} over {count:,} messages", ms(took) + growth,
+                            f"list comprehension over extracted strings {ms(floor)}", took / floor,
+                            target, met))  # fmt: skip
+
+
+def section_memory(counts: Counts, rows: list[Row], log) -> None:
+    section = "5. Memory (measured in a child process)"
+    loop = loops()[-1]
+    postfix = find_postfix()
+    driver = throughput.Driver(postfix)
+    child = memory.Child("library", loop)
+    try:
+        driver.send(child.port, 1, 5, counts.stored_size)  # warm up: imports, first connections
+        before = int(child.ask("rss"))
+        driver.send(child.port, 8, counts.stored_messages, counts.stored_size)
+        after = int(child.ask("rss"))
+        stored = int(child.ask("count")) - 5
+        raw_per_message = int(child.ask("raw")) // (stored + 5)
+    finally:
+        child.close()
+    if stored != counts.stored_messages:
+        raise AssertionError(f"memory: {stored} messages stored, {counts.stored_messages} sent")
+    per_message = (after - before) / stored
+    ratio = per_message / raw_per_message
+    log(f"memory per message: {per_message:.0f} bytes for {raw_per_message} raw")
+    where = f"{stored:,} x {size_text(counts.stored_size)}, {loop}"
+    rows.append(Row(section, f"resident memory per stored message ({where})",
+                    f"{per_message:,.0f} bytes", f"raw message {raw_per_message:,} bytes", ratio, "<= 1.5x",
+                    ratio <= 1.5))  # fmt: skip
+    peaks = {}
+    for server in ("aiosmtpd", "library"):
+        child = memory.Child(server, loop)
+        try:
+            driver_send_builtin(child.port, 1000)  # warm up: imports, first connection
+            before = int(child.ask("rss"))
+            driver_send_builtin(child.port, counts.big_message)
+            peaks[server] = int(child.ask("peak")) - before
+        finally:
+            child.close()
+    size = len(throughput.message(counts.big_message, throughput.SUBJECT))
+    ratio = peaks["library"] / size
+    log(f"peak for one {size_text(size)} message: library {peaks['library'] / size:.2f}x, "
+        f"aiosmtpd {peaks['aiosmtpd'] / size:.2f}x")  # fmt: skip
+    rows.append(Row(section, f"peak while receiving one {size_text(size)} message ({loop})",
+                    f"+{peaks['library'] / 1e6:.1f} MB = {ratio:.2f}x the message",
+                    f"bare aiosmtpd (do-nothing handler) +{peaks['aiosmtpd'] / 1e6:.1f} MB = "
+                    f"{peaks['aiosmtpd'] / size:.2f}x", peaks["library"] / peaks["aiosmtpd"], "<= 3x the message",
+                    ratio <= 3.0))  # fmt: skip
+
+
+def section_robot(counts: Counts, rows: list[Row], log) -> None:
+    section = "6. Robot Framework run (each test: start a server, send, assert, stop)"
+    walls: dict[str, list[float]] = {"bare": [], "library": []}
+    for _ in range(counts.robot_repeats):
+        for kind in walls:
+            walls[kind].append(robot_overhead.run(kind, counts.robot_tests))
+    ratio = median(walls["library"]) / median(walls["bare"])
+    log(f"robot: library {median(walls['library']):.2f} s, bare {median(walls['bare']):.2f} s")
+    rows.append(Row(section, f"{counts.robot_tests} tests, wall time of the whole robot run",
+                    f"{median(walls['library']):.2f} s ({spread(walls['library'])})",
+                    f"bare aiosmtpd library {median(walls['bare']):.2f} s ({spread(walls['bare'])})", ratio,
+                    "<= 1.2x", ratio <= 1.2))  # fmt: skip
+
+
+SECTIONS = {
+    "throughput": section_throughput,
+    "latency": section_latency,
+    "startstop": section_start_stop,
+    "matching": section_matching,
+    "memory": section_memory,
+    "robot": section_robot,
+}
+
+
+def table(rows: list[Row]) -> str:
+    lines = []
+    section = None
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            lines += ["", f"### {section}", "", "| Figure | Measured | Reference | Ratio | Target | |",
+                      "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+        lines.append(f"| {row.figure} | {row.value} | {row.reference} | {row.ratio_text} | {row.target} | "
+                     f"{row.verdict} |")  # fmt: skip
+    return "\n".join(lines).strip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny counts: checks the runner, measures nothing")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated: " + ", ".join(SECTIONS))
+    parser.add_argument("--output", type=Path, help=f"where to write the table (default: {DOC.relative_to(ROOT)}, "
+                                                    "not written with --quick)")  # fmt: skip
+    parser.add_argument("--repeats", type=int, help="repetitions of each throughput measurement")
+    args = parser.parse_args(argv)
+    counts = QUICK if args.quick else Counts()
+    if args.repeats:
+        counts.repeats = args.repeats
+    chosen = [name.strip() for name in args.sections.split(",") if name.strip()]
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
+
+    def log(text: str) -> None:
+        print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)
+
+    began = time.perf_counter()
+    machine = describe()
+    log("machine: " + "; ".join(f"{key} {value}" for key, value in machine.items()))
+    rows: list[Row] = []
+    for name in chosen:
+        SECTIONS[name](counts, rows, log)
+    machine["load average (1, 5, 15 min) at the end"] = ", ".join(f"{load:.2f}" for load in os.getloadavg())
+    machine["benchmark wall time"] = f"{time.perf_counter() - began:.0f} s"
+    text = table(rows)
+    print()
+    print(text)
+    output = args.output or (None if args.quick else DOC)
+    missed = [f"{row.section.split(' (')[0]}: {row.figure}: {row.value} ({row.ratio_text or 'target'} {row.target})"
+              for row in rows if row.met is False]  # fmt: skip
+    if output:
+        output.write_text(document(machine, text, missed))
+        log(f"written to {output}")
+    return 0
+
+
+def document(machine: dict, table_text: str, missed: list[str]) -> str:
+    from .doc import render
+
+    return render(machine, table_text, missed)
+
+
+def driver_send_builtin(port: int, size: int) -> None:
+    import asyncio
+
+    from .client import send_all
+
+    asyncio.run(send_all(port, 1, 1, size, throughput.SUBJECT))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""DATA read in chunks (core/data.py) ends exactly as aiosmtpd's line-by-line reading:
+same replies, same content, on random input sent in random pieces."""
+
+from __future__ import annotations
+
+import random
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from SMTPLibrary.core.controller import ThreadedController, bind
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.contents: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.contents.append(envelope.original_content)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def servers():
+    """aiosmtpd's own SMTP and SMTPLibrary's, with small limits so that random input hits them."""
+    options = {"data_size_limit": 3000, "server_hostname": "localhost"}
+    theirs, ours = Recorder(), Recorder()
+    reference = Controller(theirs, hostname="127.0.0.1", port=_free_port(), **options)
+    reference.start()
+    captured = ThreadedController(ours, bind("127.0.0.1", 0), **options)
+    captured.start()
+    yield (reference.port, theirs), (captured.port, ours)
+    reference.stop()
+    captured.stop()
+
+
+def _line(sock_file) -> bytes:
+    return sock_file.readline()
+
+
+def converse(port: int, data: bytes, pieces: list[int]) -> list[bytes]:
+    """Send a message with ``data`` as DATA in pieces of the given sizes; the replies after it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        replies = sock.makefile("rb")
+        _line(replies)
+        for command in (b"HELO x", b"MAIL FROM:<a@example.com>", b"RCPT TO:<b@example.com>", b"DATA"):
+            sock.sendall(command + b"\r\n")
+            _line(replies)
+        start = 0
+        for size in pieces:
+            sock.sendall(data[start : start + size])
+            start += size
+        sock.sendall(data[start:] + b"NOOP\r\nQUIT\r\n")  # pipelined after the end of data
+        return [_line(replies), _line(replies), _line(replies)]
+
+
+# No line is a lone dot: that would end the data early (and the rest become commands).
+LINES = [b"", b"..", b".x", b"x.", b"a" * 997, b"b" * 998, b"c" * 999, b"d" * 1000, b"e" * 1001, b"f" * 1500,
+         b"\r", b"\n", b"x\ry", b"x\ny", b".\r", b"\r\n..", b"Subject: hi", b"g" * 200]  # fmt: skip
+
+
+def random_data(rng: random.Random) -> bytes:
+    lines = [rng.choice(LINES) for _ in range(rng.randint(0, 8))]
+    if rng.random() < 0.3:
+        lines += [b"h" * 500] * rng.randint(1, 8)  # around the size limit
+    return b"".join(line + b"\r\n" for line in lines) + b".\r\n"
+
+
+def test_random_data_ends_as_with_aiosmtpd(servers):
+    (their_port, theirs), (our_port, ours) = servers
+    rng = random.Random(5)
+    for case in range(150):
+        data = random_data(rng)
+        pieces = [rng.randint(1, 700) for _ in range(rng.randint(0, 4))]
+        theirs.contents.clear()
+        ours.contents.clear()
+        expected = converse(their_port, data, pieces)
+        actual = converse(our_port, data, pieces)
+        assert actual == expected, (case, data[:200], pieces)
+        assert ours.contents == theirs.contents, (case, data[:200])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b".\r\n",
+        b"\r\n.\r\n",
+        b"..\r\n.\r\n",
+        b".x\r\n..y\r\n.\r\n",
+        b"a\r\n.\r\n",
+        b"x" * 999 + b"\r\n.\r\n",
+        b"x" * 1000 + b"\r\n.\r\n",
+        b"x" * 5000 + b"\r\n.\r\n",
+        (b"y" * 78 + b"\r\n") * 60 + b".\r\n",
+        # A line a little too long that also crosses the size limit (3000): which error wins.
+        (b"h" * 998 + b"\r\n") * 2 + b"d" * 1000 + b"\r\n.\r\n",
+        (b"h" * 998 + b"\r\n") * 2 + b"e" * 1001 + b"\r\n.\r\n",
+        (b"h" * 998 + b"\r\n") * 2 + b"f" * 1002 + b"\r\n.\r\n",
+        (b"h" * 990 + b"\r\n") * 2 + b"d" * 1000 + b"\r\n.\r\n",
+        (b"h" * 998 + b"\r\n") * 3 + b"i\r\n.\r\n",
+        (b"j" * 998 + b"\r\n") * 40 + b".\r\n",
+    ],
+)
+def test_edge_cases_end_as_with_aiosmtpd(servers, data):
+    (their_port, theirs), (our_port, ours) = servers
+    for pieces in ([], [1, 1, 1], [2], [len(data) - 2], [len(data) - 4]):
+        theirs.contents.clear()
+        ours.contents.clear()
+        assert converse(our_port, data, pieces) == converse(their_port, data, pieces)
+        assert ours.contents == theirs.contents
+
+
+def test_long_lines_are_found_across_windows(monkeypatch):
+    from SMTPLibrary.core import data as data_module
+
+    monkeypatch.setattr(data_module, "_WINDOW", 64)
+    rng = random.Random(9)
+    for _ in range(2000):
+        lines = [b"x" * rng.choice([0, 1, 10, 30, 40, 62, 63, 64, 65, 100, 200]) for _ in range(rng.randint(1, 12))]
+        data = b"".join(line + b"\r\n" for line in lines)
+        limit = rng.choice([20, 42, 64, 66, 67])
+        expected = any(len(line) + 2 > limit for line in lines)
+        assert data_module._has_long_line(data, limit) == expected, (lines, limit)

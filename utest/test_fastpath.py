@@ -1,0 +1,145 @@
+"""The shortcuts of core/fastpath.py must give exactly what aiosmtpd gives."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import types
+
+import pytest
+from aiosmtpd.smtp import SMTP
+
+from SMTPLibrary.core import Mailbox
+from SMTPLibrary.core.fastpath import _rebind, simple_address
+from SMTPLibrary.core.handler import CaptureHandler
+from SMTPLibrary.core.protocol import CaptureSMTP
+from SMTPLibrary.core.security import Security
+
+
+@pytest.fixture
+def loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+def _state(protocol: SMTP, as_if: SMTP) -> dict:
+    """The instance state, with methods bound to ``protocol`` shown as bound to ``as_if``."""
+    return {name: _rebind(value, protocol, as_if) for name, value in vars(protocol).items()}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"hostname": "localhost", "ident": "Test"},
+        {"hostname": "h", "enable_SMTPUTF8": True, "data_size_limit": 100, "auth_require_tls": False},
+        {"hostname": "h", "command_call_limit": {"MAIL": 3}, "auth_exclude_mechanism": ["LOGIN"]},
+    ],
+)
+def test_a_copied_connection_has_the_state_aiosmtpd_would_give_it(loop, options):
+    handler = CaptureHandler(Mailbox())
+    options = {**options, "security": Security()}  # one per server, as the controller passes it
+    template = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, **options)
+    fresh = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, **options)
+    copied = CaptureSMTP(handler, connections=set(), hooks=False, template=template)
+
+    expected, actual = _state(fresh, copied), vars(copied)
+    assert set(actual) == set(expected)
+    # The stream machinery is new per connection; everything else equals a fresh instance.
+    per_connection = {"_stream_reader_wr", "_strong_reader", "_closed"}
+    for name in set(expected) - per_connection:
+        assert actual[name] == expected[name], name
+    assert copied._stream_reader_wr() is not template._stream_reader_wr()
+    assert copied._closed is not template._closed
+    # Nothing mutable is shared with the template, and commands run on the copy.
+    for name, value in actual.items():
+        if isinstance(value, list | set | dict):
+            assert value is not getattr(template, name), name
+    assert copied._smtp_methods["DATA"].__self__ is copied
+    assert all(isinstance(hook, types.MethodType) for hook in copied._handle_hooks.values())
+
+
+def test_each_connection_gets_hooks_of_its_own_around_its_own_methods(loop):
+    # The fault and transcript hooks close over their connection: they are made
+    # for each connection, never copied from the template.
+    handler = CaptureHandler(Mailbox())
+    template = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, hostname="h")
+    first = CaptureSMTP(handler, connections=set(), template=template)
+    second = CaptureSMTP(handler, connections=set(), template=template)
+    assert not hasattr(template, "_session_log")
+    for connection in (first, second):
+        for command in ("EHLO", "DATA", "AUTH", "STARTTLS", "MAIL"):
+            guarded = connection._smtp_methods[command]
+            assert guarded.__wrapped__.__self__ is connection, command
+    assert first._smtp_methods["DATA"] is not second._smtp_methods["DATA"]
+
+
+def test_a_copied_connection_resets_the_command_size_limits_as_aiosmtpd_does(loop):
+    # aiosmtpd keeps them class-wide: EHLO raises MAIL's, each new connection clears them.
+    handler = CaptureHandler(Mailbox())
+    template = CaptureSMTP(handler, connections=set(), loop=loop, hostname="h")
+    CaptureSMTP.command_size_limits["MAIL"] += 36
+    CaptureSMTP(handler, connections=set(), template=template)
+    assert "MAIL" not in CaptureSMTP.command_size_limits
+    assert CaptureSMTP.command_size_limits["MAIL"] == SMTP.command_size_limit
+
+
+ADDRESSES = [
+    "<a@b.c>",
+    "<alice@example.com> SIZE=1000",
+    "<alice@example.com>  SIZE=1000 BODY=8BITMIME",
+    "<alice@example.com>\tSIZE=1",
+    "<a.b+c-d@x-y.example.com> SMTPUTF8",
+    "<a@b.c> SIZE=1 (comment)",
+    "<a@b.c>(comment) SIZE=1",
+    "<a@b.c> (comment)",
+    "<a@b.c>SIZE=1",
+    "<a@b.c> ",
+    '<"a b"@example.com>',
+    "<a..b@example.com>",
+    "<.a@example.com>",
+    "<a.@example.com>",
+    "<a@[127.0.0.1]>",
+    "<a@b..c>",
+    "<>",
+    "<@relay:a@b.c>",
+    "a@b.c",
+    " <a@b.c>",
+    "<a@b.c",
+    "<ä@example.com>",
+    "<a@exämple.com>",
+    "<a@b.c> x\ny",
+    "",
+]
+
+
+def _aiosmtpd(arg: str):
+    return SMTP._getaddr(SMTP.__new__(SMTP), arg)
+
+
+@pytest.mark.parametrize("arg", ADDRESSES)
+def test_simple_addresses_parse_as_aiosmtpd_parses_them(arg):
+    fast = simple_address(arg)
+    if fast is not None:
+        assert fast == _aiosmtpd(arg)
+    protocol = CaptureSMTP.__new__(CaptureSMTP)
+    assert protocol._getaddr(arg) == _aiosmtpd(arg)
+
+
+def test_random_addresses_parse_as_aiosmtpd_parses_them():
+    pieces = ["a", "b", "Z", "0", ".", "@", "<", ">", " ", "\t", "(", ")", '"', "+", "-", "_", "=", "[", "]", ":", "é"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        arg = "<" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        if rng.random() < 0.7:
+            local = "".join(rng.choice("aab.+") for _ in range(3))
+            arg = "<" + local + "@" + "".join(rng.choice("ccd.-") for _ in range(4))
+            arg += ">" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        fast = simple_address(arg)
+        if fast is not None:
+            assert fast == _aiosmtpd(arg), arg
+
+
+def test_the_fast_path_is_taken_for_everyday_addresses():
+    assert simple_address("<alice@example.com> SIZE=1000") == ("alice@example.com", "SIZE=1000")
+    assert simple_address('<"a b"@example.com>') is None
