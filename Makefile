@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Real SMTP clients this project did not write. A missing one is installed
+# Real SMTP clients this project did not write, and mutt. A missing one is installed
 # when we can (Debian, as root) and is an error otherwise, never a skip.
 tools:
 	@./.ci/tools
@@ -28,7 +28,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-utest: venv
+utest: venv tools
 	$(BIN)/pytest -q utest
 
 atest: venv tools

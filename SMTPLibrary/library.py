@@ -109,6 +109,27 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords):
     in the log. When a wait fails, the messages that did arrive are logged
     the same way, and the failure lists them, closest to the criteria first.
 
+    = Persistent mailboxes =
+
+    Messages are kept in memory, where the keywords find them. `Start SMTP
+    Server` can also write each one to disk, to look at after the run or
+    from another program:
+
+    | = Argument = | = Writes = |
+    | maildir      | A Maildir directory, created if missing: one file per message. Opens with ``mutt -f``. |
+    | mbox         | One mbox file, every message after the other. |
+    | latest       | One file that always holds the newest message only, for scripts. |
+
+    | Start SMTP Server    maildir=${OUTPUT DIR}/mail
+
+    Each message on disk starts with ``X-Peer``, ``X-MailFrom`` and
+    ``X-RcptTo`` headers holding the envelope, and has ``LF`` line ends.
+    Writes are atomic: a message appears whole or not at all, even if the
+    run is killed. They happen in the background, in arrival order: keywords
+    that wait return as soon as a message is in memory, and the disk copy
+    is complete once `Stop SMTP Server` or `Reset Mailbox` returns.
+    `Reset Mailbox` empties the disk mailboxes too.
+
     = behave =
 
     The same server and assertions are available to behave as step

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.server import SMTPServer
+from ..core.api import SMTPServer
 
 DEFAULT_TIMEOUT = 5.0
+# ``behave -D smtp_maildir=mail`` keeps every scenario's mail on disk (see SMTPServer).
+STORAGE_USERDATA = {"maildir": "smtp_maildir", "mbox": "smtp_mbox", "latest": "smtp_latest"}
 
 
 def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
@@ -15,8 +17,13 @@ def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
     The server is stopped when the scenario ends, passed or failed: the
     cleanup is registered before the server starts, so even a failed start
     leaves nothing behind. ``context.smtp_server`` and ``context.smtp_port``
-    hold the server and its port.
+    hold the server and its port. ``maildir``, ``mbox`` and ``latest``
+    default to the userdata ``smtp_maildir``, ``smtp_mbox`` and ``smtp_latest``.
     """
+    for option, name in STORAGE_USERDATA.items():
+        value = context.config.userdata.get(name)
+        if value and option not in options:
+            options[option] = value
     server = SMTPServer(port=port, **options)
     context.add_cleanup(server.stop)
     server.start()

@@ -7,6 +7,7 @@ from typing import Any
 
 from .mailbox import Mailbox
 from .message import ReceivedMessage
+from .stats import Statistics
 
 
 class CaptureHandler:
@@ -19,6 +20,8 @@ class CaptureHandler:
     def __init__(self, mailbox: Mailbox, on_error: Any = None) -> None:
         self.mailbox = mailbox
         self._on_error = on_error
+        # Also bumped by the protocol (sessions, refusals): one place per server.
+        self.stats = Statistics()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.mailbox.add(
@@ -33,6 +36,7 @@ class CaptureHandler:
                 timestamp=time.time(),
             )
         )
+        self.stats.message_stored(len(envelope.original_content))
         return "250 OK"
 
     async def handle_exception(self, error: Exception) -> str:

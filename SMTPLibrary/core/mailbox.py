@@ -18,6 +18,7 @@ from . import report
 from .errors import MessageCountMismatch, MessageNotReceived, ServerStopped, UnexpectedMessage
 from .matching import Criteria
 from .message import ReceivedMessage
+from .storage import StoreWriter
 
 WAIT_SLICE = 0.1
 
@@ -25,7 +26,9 @@ WAIT_SLICE = 0.1
 class Mailbox:
     """Messages in the order they arrived, oldest first."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, storage: StoreWriter | None = None) -> None:
+        # Disk copies (Maildir, mbox...), written off the server's thread; memory stays the reference.
+        self.storage = storage
         self._cond = threading.Condition(threading.Lock())
         self._messages: list[ReceivedMessage] = []
         self._last_seq = 0
@@ -39,6 +42,8 @@ class Mailbox:
             message.seq = self._last_seq
             self._messages.append(message)
             self._cond.notify_all()
+            if self.storage is not None:
+                self.storage.add(message)
 
     def open(self) -> None:
         """The server is running: waits may last."""
@@ -65,8 +70,13 @@ class Mailbox:
             return len(self._messages)
 
     def reset(self) -> None:
+        """Forget every message; the disk copies too, once what was queued before is written."""
         with self._cond:
             self._messages.clear()
+            if self.storage is not None:
+                self.storage.clear()
+        if self.storage is not None:
+            self.storage.flush()
 
     def pop_all(self) -> list[ReceivedMessage]:
         """Every stored message, oldest first, leaving the mailbox empty."""

@@ -17,8 +17,14 @@ class CaptureSMTP(SMTP):
         self._connections = connections
 
     def connection_made(self, transport: Any) -> None:
+        if self.transport is None:  # not the second call that STARTTLS makes
+            self.event_handler.stats.session_opened()
         super().connection_made(transport)
         self._connections.add(self)
+
+    async def push(self, status: Any) -> None:
+        self.event_handler.stats.reply_sent(status)
+        await super().push(status)
 
     def connection_lost(self, error: Exception | None) -> None:
         self._connections.discard(self)

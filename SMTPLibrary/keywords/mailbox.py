@@ -17,6 +17,9 @@ class MailboxKeywords(LibraryContext):
     def reset_mailbox(self) -> None:
         """Empties the current server's mailbox.
 
+        A Maildir, mbox or latest file given to `Start SMTP Server` is
+        emptied too (every message in it, not only this run's).
+
         | Reset Mailbox |
         """
         self.server().mailbox.reset()

@@ -5,13 +5,22 @@ from __future__ import annotations
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core.server import DEFAULT_HOST, SMTPServer
+from ..core.api import SMTPServer
+from ..core.server import DEFAULT_HOST
 from .context import LibraryContext
 
 
 class ServerKeywords(LibraryContext):
     @keyword("Start SMTP Server")
-    def start_smtp_server(self, host: str = DEFAULT_HOST, port: int = 0, alias: str | None = None) -> int:
+    def start_smtp_server(
+        self,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        alias: str | None = None,
+        maildir: str | None = None,
+        mbox: str | None = None,
+        latest: str | None = None,
+    ) -> int:
         """Starts an SMTP server in this process and returns the port it listens on.
 
         ``host`` is the address to listen on. The default ``127.0.0.1`` accepts
@@ -25,17 +34,25 @@ class ServerKeywords(LibraryContext):
         ``alias`` names the server when a test runs several; see `Switch SMTP Server`.
         The new server becomes the current one, the one other keywords use.
 
+        ``maildir``, ``mbox`` and ``latest`` also keep the messages on disk,
+        see `Persistent mailboxes`: a Maildir directory (created if missing),
+        an mbox file, a file that always holds the newest message. Any
+        combination works.
+
         Fails at once, naming host and port, when the port is in use.
 
         | ${port} =         | Start SMTP Server |
         | Start SMTP Server | port=2525         |
         | ${port} =         | Start SMTP Server | alias=second |
+        | Start SMTP Server | maildir=${OUTPUT DIR}/mail | latest=${OUTPUT DIR}/latest.eml |
         """
         self.servers.check_free(alias)
-        server = SMTPServer(host, port)
+        server = SMTPServer(host, port, maildir=maildir, mbox=mbox, latest=latest)
         bound = server.start()
         alias = self.servers.add(server, alias)
         logger.info(f"SMTP server '{alias}' listening on {server.address}.")
+        if server.storage is not None:
+            logger.info(f"Messages are also written to {server.storage}.")
         return bound
 
     @keyword("Stop SMTP Server")
@@ -43,7 +60,8 @@ class ServerKeywords(LibraryContext):
         """Stops the current server, or the one called ``alias``.
 
         Open connections are dropped; after the keyword returns, connections to
-        the port are refused. The messages it received stay available to the
+        the port are refused, and every message is written to the disk
+        mailboxes, if any. The messages it received stay available to the
         keywords that read them. Stopping a stopped server does nothing.
 
         | Stop SMTP Server |
