@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 SERVE = [sys.executable, "-m", "SMTPLibrary", "serve"]
@@ -40,9 +41,10 @@ class ServeProcess:
     def expect(self, pattern: str, timeout: float = TIMEOUT) -> re.Match[str]:
         """The first new output line that matches ``pattern`` (``re.search``); fails with the output so far."""
         compiled = re.compile(pattern)
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                line = self._queue.get(timeout=timeout)
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise AssertionError(f"No line matching {pattern!r} in {timeout} s. Output:\n" + self.output) from None
             if line is None:

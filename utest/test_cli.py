@@ -163,11 +163,16 @@ def test_sigint_stops_a_server_started_in_the_background_of_a_script():
     ignored = int(server.expect(r"^SigIgn:\s*([0-9a-f]+)$").group(1), 16)
     assert ignored >> (signal.SIGINT - 1) & 1, "the shell did not start its background jobs with SIGINT ignored"
     pid = int(server.expect(r"^pid (\d+)$").group(1))
-    server.started()
-    os.kill(pid, signal.SIGINT)
-    server.expect(r"stopped by SIGINT\. Final statistics: 0 messages \(0 bytes\), 0 sessions, 0 refusals")
-    server.expect(r"^status 0$")
-    assert server.wait() == 0
+    try:
+        server.started()
+        os.kill(pid, signal.SIGINT)
+        server.expect(r"stopped by SIGINT\. Final statistics: 0 messages \(0 bytes\), 0 sessions, 0 refusals")
+        server.expect(r"^status 0$")
+        assert server.wait() == 0
+    finally:
+        if server.process.poll() is None:  # failed: the server, a grandchild, would outlive bash
+            os.kill(pid, signal.SIGKILL)
+            server.kill()
 
 
 def test_verbose_prints_each_message_whole(serve):
@@ -194,6 +199,8 @@ def test_mbox_and_latest_file(serve, tmp_path):
         assert f"Subject: {subject}\n" in latest.read_text()
     assert server.stop() == 0
     assert [message["subject"] for message in mailbox.mbox(mbox)] == ["First", "Second"]
+    read = read_with_mutt(mbox, tmp_path / "mutt.txt")
+    assert read.count("=====") == 2, read
 
 
 def test_port_in_use_is_one_line_and_status_2():
@@ -288,3 +295,21 @@ def test_maildir_written_by_the_server_is_a_maildir_for_the_store_too(serve, tmp
         assert server.stop() == 0
     stored = list(MaildirStore(maildir))
     assert [re.search(rb"Subject: (\w+)", data).group(1) for data in stored] == [b"one", b"two"]
+
+
+def test_a_failed_disk_write_is_said_and_the_server_goes_on(serve, tmp_path):
+    maildir = tmp_path / "mail"
+    server = serve("--port", "0", "--maildir", str(maildir), "--stats-interval", "0.2")
+    (maildir / "new").rmdir()
+    swaks(server.port, "Lost")
+    server.expect("subject 'Lost'")  # printed all the same
+    server.expect(r"statistics: 1 message ")  # the error was looked for before this line
+    (maildir / "new").mkdir()
+    swaks(server.port, "Kept")
+    server.expect("subject 'Kept'")
+    assert server.stop() == 1
+    assert server.stderr == (
+        f"smtplibrary serve: Could not write 1 message(s) to Maildir {maildir}: "
+        "FileNotFoundError: No such file or directory.\n"
+    )
+    assert [m["subject"] for m in mailbox.Maildir(maildir, factory=None)] == ["Kept"]

@@ -11,6 +11,8 @@ example happens. Output lines are compared with every number as a wildcard
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import signal
 import socket
@@ -148,16 +150,27 @@ def test_cli_script_runs_and_prints_what_the_guide_says(tmp_path):
     port = free_port()
     bin_dir = Path(sys.executable).parent  # where the `smtplibrary` command is installed
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
-    result = subprocess.run(
-        ["bash", "-e", "-c", script.replace(DOC_PORT, port)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert_lines_match(result.stdout.splitlines(), output.splitlines())
+    # Output to files and a session of its own: when the script fails, the server it
+    # started (holding its output open) is killed with it, at once.
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out.open("w") as stdout_file, err.open("w") as stderr_file:
+        bash = subprocess.Popen(
+            ["bash", "-e", "-c", script.replace(DOC_PORT, port)],
+            cwd=tmp_path,
+            stdout=stdout_file,
+            stderr=stderr_file,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            bash.wait(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(bash.pid, signal.SIGKILL)
+            bash.wait()
+    stdout, stderr = out.read_text(), err.read_text()
+    assert bash.returncode == 0, stdout + stderr
+    assert_lines_match(stdout.splitlines(), output.splitlines())
 
 
 def test_cli_error_example_happens_as_shown(tmp_path):

@@ -7,6 +7,7 @@ in a Maildir or mbox, stop with Ctrl+C (or SIGTERM) to get the totals.
 from __future__ import annotations
 
 import argparse
+import io
 import ipaddress
 import socket
 import sys
@@ -99,6 +100,9 @@ def is_loopback(host: str) -> bool:
 
 
 def run(options: argparse.Namespace) -> int:
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A subject in a script the terminal cannot show is no reason to fail.
+        sys.stdout.reconfigure(errors="replace")
     out = Console(sys.stdout)
     # Anything but loopback only when asked for by name: --host is the one way in.
     host = DEFAULT_HOST if options.host is None else options.host
@@ -137,7 +141,11 @@ def banner(server: SMTPServer) -> str:
 
 
 def serve(server: SMTPServer, signals: StopSignals, interval: float, out: Console) -> int:
-    """Print statistics every ``interval`` seconds until a stop signal; the final ones then."""
+    """Print statistics every ``interval`` seconds until a stop signal, the final ones then.
+
+    Returns 0, or 1 when something went wrong meanwhile (a message that could
+    not be written to disk, the server thread gone), each said on stderr."""
+    errors = 0
     before = server.stats.snapshot()
     deadline = time.monotonic() + interval
     while True:
@@ -145,11 +153,26 @@ def serve(server: SMTPServer, signals: StopSignals, interval: float, out: Consol
         if received is not None:
             break
         if interval and time.monotonic() >= deadline:
-            server.check()
+            errors += report_errors(server)
+            if not server.running:
+                return 1
             now = server.stats.snapshot()
             out.print(periodic_statistics(now, before))
             before, deadline = now, time.monotonic() + interval
     server.stop()
     out.print(final_statistics(server.stats.snapshot(), f"stopped by {received.name}"))
-    server.check()
-    return 0
+    errors += report_errors(server)
+    return 1 if errors else 0
+
+
+def report_errors(server: SMTPServer) -> int:
+    """Say, a line each on stderr, what went wrong in the server since the last look; return how many.
+    A failed connection or disk write does not stop the server: the next message may do better."""
+    count = 0
+    while True:
+        try:
+            server.check()
+            return count
+        except SMTPLibraryError as error:
+            count += 1
+            print(f"smtplibrary serve: {error}", file=sys.stderr)

@@ -22,7 +22,7 @@ from .mailbox import Mailbox
 from .matching import Criteria
 from .message import ReceivedMessage
 from .stats import Statistics
-from .storage import StoreWriter, open_stores
+from .storage import StorageError, StoreWriter, open_stores
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -95,12 +95,13 @@ class SMTPServer(server.SMTPServer):
     # -- lifecycle ------------------------------------------------------------------
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop serving; returns once connections are refused and every message is on disk."""
+        """Stop serving; returns once connections are refused and every message is on disk
+        (a slow disk is waited for as long as it makes progress)."""
         try:
             super().stop(timeout)
         finally:
-            if self.storage is not None:
-                self.storage.close(timeout)
+            if self.storage is not None and not self.storage.close(timeout):
+                raise StorageError(f"Writing to the {self.storage} made no progress in {timeout:g} s.")
 
     def check(self) -> None:
         super().check()

@@ -319,14 +319,17 @@ def open_stores(
 # -- the writer thread ----------------------------------------------------------
 
 _CLEAR = object()
+BATCH = 100
+LINGER = 0.5
 
 
 class StoreWriter:
     """Writes messages to its stores on a thread of its own, in arrival order.
 
     :meth:`add` only appends to a list (it runs on the event loop thread); a
-    writer thread is started when there is work and ends when there is none,
-    so an idle server has no writer thread. Messages that arrive while a
+    writer thread is started when there is work and ends when there has been
+    none for ``LINGER`` seconds, or at :meth:`close`: an idle server has no
+    writer thread. Messages that arrive while a
     batch is written form the next batch. A write that fails is remembered
     and raised by :meth:`check`; the message stays in memory.
     """
@@ -339,6 +342,7 @@ class StoreWriter:
         self._done = 0
         self._thread: threading.Thread | None = None
         self._last: threading.Thread | None = None
+        self._closing = False
         self._errors: list[str] = []
 
     def add(self, message: ReceivedMessage) -> None:
@@ -352,24 +356,38 @@ class StoreWriter:
         with self._cond:
             self._pending.append(item)
             self._queued += 1
+            self._closing = False
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="SMTPLibrary store writer", daemon=True)
                 self._thread.start()
+            else:
+                self._cond.notify_all()  # a lingering writer
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until everything queued so far is on disk; ``False`` if ``timeout`` passed first."""
+        """Wait until everything queued so far is on disk. A slow disk is waited for as long as
+        it makes progress; ``False`` when nothing was written for ``timeout`` seconds."""
         with self._cond:
             target = self._queued
-            return self._cond.wait_for(lambda: self._done >= target, timeout)
+            return self._wait(lambda: self._done >= target, timeout)
 
     def close(self, timeout: float | None = None) -> bool:
         """Flush, then wait for the writer thread to end (call when nothing more can be added)."""
         with self._cond:
-            done = self._cond.wait_for(lambda: self._thread is None, timeout)
+            self._closing = True
+            self._cond.notify_all()
+            done = self._wait(lambda: self._thread is None, timeout)
             last = self._last
         if done and last is not None:
             last.join(timeout)
         return done
+
+    def _wait(self, finished: Callable[[], bool], timeout: float | None) -> bool:
+        # Called with the lock held; the writer notifies after every batch.
+        while not finished():
+            done = self._done
+            if not self._cond.wait_for(lambda done=done: finished() or self._done != done, timeout):
+                return False
+        return True
 
     def check(self) -> None:
         """Raise the first write error since the last check, if any."""
@@ -382,7 +400,10 @@ class StoreWriter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                batch, self._pending = self._pending, []
+                # An idle writer lingers a moment: a thread per message would cost more than the message.
+                self._cond.wait_for(lambda: self._pending or self._closing, LINGER)
+                # Bounded batches: waiters see progress, mbox rewrites stay amortised.
+                batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
                 if not batch:
                     self._last, self._thread = self._thread, None
                     self._cond.notify_all()
