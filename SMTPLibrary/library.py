@@ -111,9 +111,9 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords):
 
     = Persistent mailboxes =
 
-    Messages are kept in memory, where the keywords find them. `Start SMTP
-    Server` can also write each one to disk, to look at after the run or
-    from another program:
+    Messages are kept in memory, where the keywords find them.
+    `Start SMTP Server` can also write each one to disk, to look at after
+    the run or from another program:
 
     | = Argument = | = Writes = |
     | maildir      | A Maildir directory, created if missing: one file per message. Opens with ``mutt -f``. |
@@ -149,7 +149,9 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords):
     stopped when the scenario ends. Waits last 5 seconds unless
     ``-D smtp_timeout=SECONDS`` says otherwise. Steps using ``matching`` take
     regular expressions; all other quoted values are literal. A failing step
-    reads as the corresponding keyword's failure.
+    reads as the corresponding keyword's failure. ``-D smtp_maildir=DIR``
+    (and ``smtp_mbox``, ``smtp_latest``) keeps every scenario's mail on
+    disk, see `Persistent mailboxes`.
     """
 
     def __init__(self, timeout: timedelta = timedelta(seconds=5)) -> None:

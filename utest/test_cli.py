@@ -154,9 +154,10 @@ def test_sigterm_stops_with_the_final_statistics_and_status_0(serve):
 
 def test_sigint_stops_a_server_started_in_the_background_of_a_script():
     # A non-interactive shell starts background jobs with SIGINT ignored (shown
-    # here on a sleep); a server without handlers of its own would never hear `kill -INT`.
+    # here by a grep that reads its own signal mask); a server without handlers
+    # of its own would never hear `kill -INT`.
     script = (
-        "sleep 30 & grep ^SigIgn: /proc/$!/status; kill $!; "
+        "grep ^SigIgn: /proc/self/status & wait $!; "
         f'{" ".join(SERVE)} --port 0 --stats-interval 0 & echo "pid $!"; wait $!; echo "status $?"'
     )
     server = ServeProcess(command=["bash", "-c", script])

@@ -24,8 +24,14 @@ def run(*command: str | Path, cwd: Path = ROOT, timeout: float = 300) -> subproc
 
 
 def test_sample_project_runs_on_the_installed_wheel(tmp_path):
+    # Built from a clean copy: setuptools leaves build/ behind, and a stale build/ in the
+    # working tree could slip old modules into the wheel.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "SMTPLibrary", source / "SMTPLibrary", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, ROOT)
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, source)
     (wheel,) = wheels.glob("robotframework_smtplibrary-*.whl")
 
     venv = tmp_path / "venv"

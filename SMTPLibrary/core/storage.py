@@ -329,9 +329,9 @@ class StoreWriter:
     :meth:`add` only appends to a list (it runs on the event loop thread); a
     writer thread is started when there is work and ends when there has been
     none for ``LINGER`` seconds, or at :meth:`close`: an idle server has no
-    writer thread. Messages that arrive while a
-    batch is written form the next batch. A write that fails is remembered
-    and raised by :meth:`check`; the message stays in memory.
+    writer thread. Messages that arrive while a batch is written form the
+    next batch. A write that fails is remembered and raised by
+    :meth:`check`; the message stays in memory.
     """
 
     def __init__(self, stores: Iterable[Store]) -> None:
