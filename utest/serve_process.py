@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -23,8 +24,15 @@ class ServeProcess:
     def __init__(self, *args: str, command: list[str] | None = None, cwd: Path | None = None) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
         self.command = [*(command or SERVE), *args]
+        # A session of its own, so that kill() also ends what a shell in between started.
         self.process = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=env
+            self.command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
         )
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -82,6 +90,8 @@ class ServeProcess:
         return "\n".join(self.lines)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        """End the process and everything it started, if still running."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        if not self.process.stdout.closed:
             self.wait()
