@@ -19,9 +19,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Real SMTP clients this project did not write, and Chromium for the log test.
-# A missing one is installed when we can (Debian, as root) and is an error
-# otherwise, never a skip.
+# Real SMTP clients this project did not write, mutt, and Chromium for the log
+# test. A missing one is installed when we can (Debian, as root) and is an
+# error otherwise, never a skip.
 tools:
 	@./.ci/tools
 

@@ -357,6 +357,27 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     The client retried once less than it attempted. Every attempt since
     the last `Reset Mailbox` counts: check retries around one message.
 
+    = Persistent mailboxes =
+
+    Messages are kept in memory, where the keywords find them.
+    `Start SMTP Server` can also write each one to disk, to look at after
+    the run or from another program:
+
+    | = Argument = | = Writes = |
+    | maildir      | A Maildir directory, created if missing: one file per message. Opens with ``mutt -f``. |
+    | mbox         | One mbox file, every message after the other. |
+    | latest       | One file that always holds the newest message only, for scripts. |
+
+    | Start SMTP Server    maildir=${OUTPUT DIR}/mail
+
+    Each message on disk starts with ``X-Peer``, ``X-MailFrom`` and
+    ``X-RcptTo`` headers holding the envelope, and has ``LF`` line ends.
+    Writes are atomic: a message appears whole or not at all, even if the
+    run is killed. They happen in the background, in arrival order: keywords
+    that wait return as soon as a message is in memory, and the disk copy
+    is complete once `Stop SMTP Server` or `Reset Mailbox` returns.
+    `Reset Mailbox` empties the disk mailboxes too.
+
     = behave =
 
     The same server and assertions are available to behave as step
@@ -406,6 +427,8 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     scenario ends. Steps that find a message
     attach its card (and the ``.eml``) to the report of formatters that keep
     attachments, such as ``--format json``.
+    ``-D smtp_maildir=DIR`` (and ``smtp_mbox``, ``smtp_latest``) keeps every
+    scenario's mail on disk, see `Persistent mailboxes`.
     """
 
     def __init__(self, timeout: timedelta = timedelta(seconds=5), auto_reset: str = "test") -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.api import SMTPServer
 from ..core.errors import InvalidArgument
 from ..core.isolation import reset_for_next_test
-from ..core.server import SMTPServer
 
 DEFAULT_TIMEOUT = 5.0
 # A feature with this tag shares one server between its scenarios.
 PER_FEATURE_TAG = "smtp.per_feature"
 _FEATURE_SERVER = "_smtplibrary_server"
+# ``behave -D smtp_maildir=mail`` keeps every scenario's mail on disk (see SMTPServer).
+STORAGE_USERDATA = {"maildir": "smtp_maildir", "mbox": "smtp_mbox", "latest": "smtp_latest"}
 
 
 def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
@@ -20,12 +22,17 @@ def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
     The server is stopped when the scenario ends, passed or failed: the
     cleanup is registered before the server starts, so even a failed start
     leaves nothing behind. ``context.smtp_server`` and ``context.smtp_port``
-    hold the server and its port.
+    hold the server and its port. ``maildir``, ``mbox`` and ``latest``
+    default to the userdata ``smtp_maildir``, ``smtp_mbox`` and ``smtp_latest``.
 
     In a feature tagged ``@smtp.per_feature`` the first call starts the
     server for the whole feature, stopped when the feature ends; later calls,
     in later scenarios, return that server with an empty mailbox.
     """
+    for option, name in STORAGE_USERDATA.items():
+        value = context.config.userdata.get(name)
+        if value and option not in options:
+            options[option] = value
     feature = getattr(context, "feature", None)
     if feature is not None and PER_FEATURE_TAG in feature.tags:
         return _use_feature_server(context, feature, port, **options)

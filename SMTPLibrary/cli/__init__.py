@@ -10,7 +10,7 @@ from ..version import __version__
 
 # Each module defines register(subparsers), adding its subcommand with
 # set_defaults(run=function); run(options) returns the exit code.
-COMMANDS: tuple[str, ...] = ("remote",)
+COMMANDS: tuple[str, ...] = ("serve", "remote")
 
 
 def build_parser() -> argparse.ArgumentParser:

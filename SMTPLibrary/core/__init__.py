@@ -4,6 +4,7 @@ Only the standard library and aiosmtpd are imported here, never Robot
 Framework, behave or pytest: every adapter builds on this package.
 """
 
+from .api import SMTPServer
 from .errors import (
     ContentMismatch,
     InvalidArgument,
@@ -18,7 +19,8 @@ from .errors import (
 from .mailbox import Mailbox
 from .matching import Criteria, TextMatcher
 from .message import ReceivedMessage
-from .server import SMTPServer
+from .stats import Statistics
+from .storage import StorageError
 
 __all__ = [
     "ContentMismatch",
@@ -33,6 +35,8 @@ __all__ = [
     "SMTPServer",
     "ServerError",
     "ServerStopped",
+    "Statistics",
+    "StorageError",
     "TextMatcher",
     "UnexpectedMessage",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from .faults import Faults
 from .mailbox import Mailbox
 from .message import ReceivedMessage
+from .stats import Statistics
 from .transcript import Transcript
 
 
@@ -30,6 +31,9 @@ class CaptureHandler:
         # Read by each connection's protocol (core/hooks.py).
         self.faults = faults
         self.transcript = transcript
+
+        # Also bumped by the protocol (sessions, refusals): one place per server.
+        self.stats = Statistics()
 
     # MAIL, RCPT and the end of DATA consult the fault rules (server.apply_faults,
     # core/hooks.py) before doing what aiosmtpd does without a hook. A refusal
@@ -77,6 +81,7 @@ class CaptureHandler:
                 **server.security.arrival(session),
             )
         )
+        self.stats.message_stored(len(envelope.original_content))
         return "250 OK" if action is None else action.status
 
     async def handle_exception(self, error: Exception) -> str:

@@ -23,6 +23,7 @@ import functools
 from typing import Any
 
 from .faults import CLOSING_CODE, Action, Disconnect, Faults, Reply
+from .stats import Statistics
 from .transcript import SessionLog, Transcript
 
 # aiosmtpd command -> stage, for the stages a command method reaches.
@@ -32,7 +33,7 @@ REFUSED_SESSION = "503 Bad sequence of commands: this session was refused at the
 
 
 class SessionHooks:
-    """Records the connection into the handler's ``transcript`` and applies the handler's ``faults``."""
+    """Records the connection into the handler's ``transcript`` and ``stats``, and applies its ``faults``."""
 
     def install_hooks(self, handler: Any) -> None:
         """Set up this connection's hooks. Called once per connection, after aiosmtpd's
@@ -40,6 +41,7 @@ class SessionHooks:
         never copied from the template connections are made from (core/fastpath.py)."""
         self._faults: Faults | None = getattr(handler, "faults", None)
         self._transcript: Transcript | None = getattr(handler, "transcript", None)
+        self._stats: Statistics | None = getattr(handler, "stats", None)
         self._session_log: SessionLog | None = None
         self._greeted = False
         self._refused = False
@@ -51,7 +53,9 @@ class SessionHooks:
     # -- connection ------------------------------------------------------------
 
     def connection_made(self, transport: Any) -> None:
-        if self.transport is None:
+        if self.transport is None:  # not the second call, when a STARTTLS handshake completes
+            if self._stats is not None:
+                self._stats.session_opened()
             if self._transcript is not None:
                 self._session_log = self._transcript.open(transport.get_extra_info("peername"))
         elif self._session_log is not None:
@@ -82,6 +86,8 @@ class SessionHooks:
                 self._refused = not action.accepts
         if self._session_log is not None:
             self._session_log.server(status if isinstance(status, str) else status.decode("utf-8", "replace"))
+        if self._stats is not None:
+            self._stats.reply_sent(status)  # what is sent, after any fault changed it
         await super().push(status)
         if self._close_after_reply and self.transport is not None:
             self._close_after_reply = False

@@ -18,6 +18,7 @@ from . import report
 from .errors import InvalidArgument, MessageCountMismatch, MessageNotReceived, ServerStopped, UnexpectedMessage
 from .matching import Criteria
 from .message import ReceivedMessage
+from .storage import StoreWriter
 
 WAIT_SLICE = 0.1
 
@@ -28,12 +29,14 @@ class Mailbox:
     ``max_messages`` bounds a long-running server's memory: beyond that many,
     the oldest message is dropped for each new one (``None``: no limit)."""
 
-    def __init__(self, max_messages: int | None = None) -> None:
+    def __init__(self, max_messages: int | None = None, *, storage: StoreWriter | None = None) -> None:
         if max_messages is not None and (not isinstance(max_messages, int) or max_messages < 1):
             raise InvalidArgument(
                 f"max_messages must be a positive number of messages, or None for no limit; got {max_messages!r}."
             )
         self.max_messages = max_messages
+        # Disk copies (Maildir, mbox...), written off the server's thread; memory stays the reference.
+        self.storage = storage
         self._cond = threading.Condition(threading.Lock())
         self._messages: list[ReceivedMessage] = []
         self._last_seq = 0
@@ -49,6 +52,8 @@ class Mailbox:
             if self.max_messages is not None and len(self._messages) > self.max_messages:
                 del self._messages[0]
             self._cond.notify_all()
+            if self.storage is not None:
+                self.storage.add(message)
 
     def open(self) -> None:
         """The server is running: waits may last."""
@@ -75,8 +80,13 @@ class Mailbox:
             return len(self._messages)
 
     def reset(self) -> None:
+        """Forget every message; the disk copies too, once what was queued before is written."""
         with self._cond:
             self._messages.clear()
+            if self.storage is not None:
+                self.storage.clear()
+        if self.storage is not None:
+            self.storage.flush()
 
     def pop_all(self) -> list[ReceivedMessage]:
         """Every stored message, oldest first, leaving the mailbox empty."""

@@ -229,6 +229,14 @@ class ReceivedMessage:
     def size(self) -> int:
         return len(self.raw)
 
+    def as_dict(self) -> dict[str, Any]:
+        """``{'peer', 'mail_from', 'rcpt_tos', 'data'}``, the shape the old ``smtpd``-based mock servers gave.
+
+        ``data`` is text, as those servers gave it: the message decoded as UTF-8
+        (undecodable bytes replaced) with ``\n`` line ends. :attr:`raw` has the exact bytes.
+        """
+        return {"peer": self.peer, "mail_from": self.sender, "rcpt_tos": list(self.recipients), "data": self.source}
+
     # -- presentation -------------------------------------------------------
 
     def __str__(self) -> str:

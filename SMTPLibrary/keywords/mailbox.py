@@ -18,6 +18,9 @@ class MailboxKeywords(LibraryContext):
 
         Fault rules stay: see `Clear SMTP Faults`.
 
+        A Maildir, mbox or latest file given to `Start SMTP Server` is
+        emptied too (every message in it, not only this run's).
+
         | Reset Mailbox |
         """
         self.server().reset()

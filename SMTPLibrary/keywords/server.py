@@ -5,8 +5,9 @@ from __future__ import annotations
 from robot.api import logger
 from robot.api.deco import keyword
 
+from ..core.api import SMTPServer
 from ..core.security import DEFAULT_SIZE_LIMIT
-from ..core.server import DEFAULT_HOST, SMTPServer
+from ..core.server import DEFAULT_HOST
 from .context import LibraryContext
 from .security import Credentials, reveal
 
@@ -28,6 +29,9 @@ class ServerKeywords(LibraryContext):
         size_limit: int = DEFAULT_SIZE_LIMIT,
         smtputf8: bool = True,
         max_messages: int | None = None,
+        maildir: str | None = None,
+        mbox: str | None = None,
+        latest: str | None = None,
     ) -> int:
         """Starts an SMTP server in this process and returns the port it listens on.
 
@@ -45,6 +49,11 @@ class ServerKeywords(LibraryContext):
         ``max_messages`` bounds the mailbox of a long-running server: beyond
         that many messages, the oldest is dropped for each new one. The
         default ``None`` keeps every message.
+
+        ``maildir``, ``mbox`` and ``latest`` also keep the messages on disk,
+        see `Persistent mailboxes`: a Maildir directory (created if missing),
+        an mbox file, a file that always holds the newest message. Any
+        combination works.
 
         Fails at once, naming host and port, when the port is in use.
 
@@ -84,6 +93,7 @@ class ServerKeywords(LibraryContext):
         | ${port} =         | Start SMTP Server | credentials=alice:s3cret, bob:pa:ss | allow_plaintext_auth=True |
         | ${port} =         | Start SMTP Server | size_limit=1000000 | smtputf8=False |
         | Start SMTP Server | max_messages=1000 |
+        | Start SMTP Server | maildir=${OUTPUT DIR}/mail | latest=${OUTPUT DIR}/latest.eml |
         """
         self.servers.check_free(alias)
         server = SMTPServer(
@@ -99,12 +109,17 @@ class ServerKeywords(LibraryContext):
             size_limit=size_limit,
             smtputf8=smtputf8,
             max_messages=max_messages,
+            maildir=maildir,
+            mbox=mbox,
+            latest=latest,
         )
         bound = server.start()
         alias = self.servers.add(server, alias)
         settings = server.security.describe()
         details = ", ".join(filter(None, [settings, f"{server.event_loop} event loop"]))
         logger.info(f"SMTP server '{alias}' listening on {server.address} ({details}).")
+        if server.storage is not None:
+            logger.info(f"Messages are also written to {server.storage}.")
         return bound
 
     @keyword("Stop SMTP Server")
@@ -112,7 +127,8 @@ class ServerKeywords(LibraryContext):
         """Stops the current server, or the one called ``alias``.
 
         Open connections are dropped; after the keyword returns, connections to
-        the port are refused. The messages it received stay available to the
+        the port are refused, and every message is written to the disk
+        mailboxes, if any. The messages it received stay available to the
         keywords that read them. Stopping a stopped server does nothing.
 
         | Stop SMTP Server |

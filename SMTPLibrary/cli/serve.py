@@ -1,0 +1,178 @@
+"""``smtplibrary serve``: a capture server for local development.
+
+Point the application at it, watch each message arrive as a line, keep them
+in a Maildir or mbox, stop with Ctrl+C (or SIGTERM) to get the totals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import ipaddress
+import socket
+import sys
+import time
+from typing import Any
+
+from ..core.api import SMTPServer
+from ..core.errors import SMTPLibraryError
+from ..core.mailbox import Mailbox
+from ..core.server import DEFAULT_HOST
+from ..core.storage import StoreWriter, open_stores
+from ..version import __version__
+from .console import Console, ConsoleStore, final_statistics, periodic_statistics
+from .signals import StopSignals
+
+DEFAULT_PORT = 1025
+DEFAULT_STATS_INTERVAL = 60.0
+
+EXAMPLES = """\
+examples:
+  smtplibrary serve                           listen on 127.0.0.1:1025, print a line per message
+  smtplibrary serve --port 2525 --verbose     print every message whole
+  smtplibrary serve --maildir mail            keep every message; read them with: mutt -f mail
+  smtplibrary serve --latest /tmp/last.eml    /tmp/last.eml always holds the newest message
+  smtplibrary serve --host 0.0.0.0            accept mail from other machines as well
+  python -m SMTPLibrary serve --port 0        the same command; port 0 picks a free port
+
+Ctrl+C or SIGTERM stops the server, prints the final statistics and exits 0.
+Exit status 2: the server could not start (port in use, bad mailbox path...).
+"""
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: expected a number from 0 to 65535")
+    return port
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"invalid interval {text!r}: expected seconds, 0 or more")
+    return seconds
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run an SMTP server that prints, and can keep, the mail it receives",
+        description="Run an SMTP server that accepts every message, prints a line for each,\n"
+        "and keeps them in a Maildir or mbox if asked. Nothing is delivered anywhere.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--host",
+        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
+        "anything else must be given here, e.g. 0.0.0.0 for every interface)",
+    )
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every message whole, not just a line")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--maildir", metavar="DIR", help="also write every message to this Maildir (created if missing)")
+    where.add_argument("--mbox", metavar="FILE", help="also append every message to this mbox file")
+    parser.add_argument("--latest", metavar="FILE", help="keep the newest message in FILE, replaced by each new one")
+    parser.add_argument(
+        "--stats-interval",
+        type=_seconds,
+        default=DEFAULT_STATS_INTERVAL,
+        metavar="SECONDS",
+        help=f"print statistics this often (default {DEFAULT_STATS_INTERVAL:g}; 0: only when stopping)",
+    )
+    parser.set_defaults(run=run)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (as the server binds it) is reachable from this machine only."""
+    try:
+        address = socket.getaddrinfo(host or None, 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][4][0]
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except (OSError, ValueError):
+        return False
+
+
+def run(options: argparse.Namespace) -> int:
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A subject in a script the terminal cannot show is no reason to fail.
+        sys.stdout.reconfigure(errors="replace")
+    out = Console(sys.stdout)
+    # Anything but loopback only when asked for by name: --host is the one way in.
+    host = DEFAULT_HOST if options.host is None else options.host
+    try:
+        stores = open_stores(maildir=options.maildir, mbox=options.mbox, latest=options.latest)
+        # The console is the last store: a message's line shows once it is on disk.
+        mailbox = Mailbox(storage=StoreWriter([*stores, ConsoleStore(out, options.verbose)]))
+        server = SMTPServer(host, options.port, mailbox=mailbox)
+        with StopSignals() as signals:
+            server.start()
+            try:
+                out.print(banner(server))
+                if stores:
+                    out.print(f"Also writing to: {', '.join(map(str, stores))}.")
+                out.print("Ctrl+C stops.")
+                return serve(server, signals, options.stats_interval, out)
+            except SMTPLibraryError as error:
+                return fail(error, status=1)
+            finally:
+                server.stop()
+    except SMTPLibraryError as error:
+        return fail(error, status=2)
+
+
+def fail(error: SMTPLibraryError, status: int) -> int:
+    """One line on stderr, no traceback: 2 when the server could not start, 1 when it failed later."""
+    print(f"smtplibrary serve: {error}", file=sys.stderr)
+    return status
+
+
+def banner(server: SMTPServer) -> str:
+    head = f"SMTPLibrary {__version__} listening on {server.address}"
+    if is_loopback(server.host):
+        return f"{head}, for this machine only (--host 0.0.0.0 accepts other machines)."
+    return f"{head}, open to other machines as --host asked."
+
+
+def serve(server: SMTPServer, signals: StopSignals, interval: float, out: Console) -> int:
+    """Print statistics every ``interval`` seconds until a stop signal, the final ones then.
+
+    Returns 0, or 1 when something went wrong meanwhile (a message that could
+    not be written to disk, the server thread gone), each said on stderr."""
+    errors = 0
+    before = server.stats.snapshot()
+    deadline = time.monotonic() + interval
+    while True:
+        received = signals.wait(max(0.0, deadline - time.monotonic()) if interval else None)
+        if received is not None:
+            break
+        if interval and time.monotonic() >= deadline:
+            errors += report_errors(server)
+            if not server.running:
+                return 1
+            now = server.stats.snapshot()
+            out.print(periodic_statistics(now, before))
+            before, deadline = now, time.monotonic() + interval
+    server.stop()
+    out.print(final_statistics(server.stats.snapshot(), f"stopped by {received.name}"))
+    errors += report_errors(server)
+    return 1 if errors else 0
+
+
+def report_errors(server: SMTPServer) -> int:
+    """Say, a line each on stderr, what went wrong in the server since the last look; return how many.
+    A failed connection or disk write does not stop the server: the next message may do better."""
+    count = 0
+    while True:
+        try:
+            server.check()
+            return count
+        except SMTPLibraryError as error:
+            count += 1
+            print(f"smtplibrary serve: {error}", file=sys.stderr)

@@ -1,0 +1,47 @@
+"""pytest fixtures, active as soon as the package is installed (``pytest11`` entry point).
+
+``smtp_server``: a started :class:`~SMTPLibrary.SMTPServer` on a free port of
+127.0.0.1, stopped after the test. ``smtp_server_factory``: a function that
+starts more servers (its keyword arguments go to ``SMTPServer``), every one
+of them stopped after the test.
+
+Only the capture core is imported here: never Robot Framework or behave.
+Failures are the core's errors, so they read as the Robot keywords' do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from .core.api import SMTPServer
+
+
+@pytest.fixture
+def smtp_server_factory() -> Iterator[Callable[..., SMTPServer]]:
+    """Start an SMTP server: ``smtp_server_factory(maildir=tmp_path / "mail")``. All are stopped after the test."""
+    servers: list[SMTPServer] = []
+
+    def start(**options: Any) -> SMTPServer:
+        server = SMTPServer(**options)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    errors = []
+    for server in servers:
+        try:
+            server.stop()
+        except Exception as error:  # noqa: BLE001 - stop the others, then report
+            errors.append(error)
+    if errors:
+        raise errors[0]
+
+
+@pytest.fixture
+def smtp_server(smtp_server_factory: Callable[..., SMTPServer]) -> SMTPServer:
+    """A started SMTP server on 127.0.0.1 and a free port (``smtp_server.port``), stopped after the test."""
+    return smtp_server_factory()
