@@ -29,9 +29,11 @@ def tool(name: str) -> str:
     return path
 
 
-def swaks(port: int, subject: str, sender: str = "swaks@example.com", to: str = "alice@example.com") -> None:
+def swaks(
+    port: int, subject: str, sender: str = "swaks@example.com", to: str = "alice@example.com", options: tuple = ()
+) -> None:
     command = [tool("swaks"), "--server", f"127.0.0.1:{port}", "--from", sender, "--to", to]
-    command += ["--header", f"Subject: {subject}", "--body", "Sent by swaks"]
+    command += ["--header", f"Subject: {subject}", "--body", "Sent by swaks", *options]
     result = subprocess.run(
         command,
         capture_output=True,
@@ -41,10 +43,18 @@ def swaks(port: int, subject: str, sender: str = "swaks@example.com", to: str = 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def curl(port: int, source: bytes, tmp_path: Path, sender: str = "curl@example.com", to: str = "bob@example.com"):
+def curl(
+    port: int,
+    source: bytes,
+    tmp_path: Path,
+    sender: str = "curl@example.com",
+    to: str = "bob@example.com",
+    scheme: str = "smtp",
+    options: tuple = (),
+):
     mail = tmp_path / "curl.eml"
     mail.write_bytes(source)
-    command = [tool("curl"), "--silent", "--show-error", f"smtp://127.0.0.1:{port}/curl.test"]
+    command = [tool("curl"), "--silent", "--show-error", f"{scheme}://127.0.0.1:{port}/curl.test", *options]
     command += ["--mail-from", sender, "--mail-rcpt", to, "--upload-file", str(mail)]
     result = subprocess.run(
         command,
@@ -312,3 +322,37 @@ def test_a_failed_disk_write_is_said_and_the_server_goes_on(serve, tmp_path):
         "FileNotFoundError: No such file or directory.\n"
     )
     assert [m["subject"] for m in mailbox.Maildir(maildir, factory=None)] == ["Kept"]
+
+
+def test_starttls_and_logins_with_swaks_and_curl_verifying_the_certificate(serve, tmp_path):
+    server = serve("--port", "0", "--tls", "starttls", "--credentials", "app:s3cret", "other:pa:ss")
+    assert "TLS: starttls." in server.lines
+    ca = next(line for line in server.lines if line.startswith("Clients can trust")).split(" in ", 1)[1][:-1]
+    assert "AUTH PLAIN and LOGIN for app, other, over TLS only." in server.lines
+    login = ("--auth", "PLAIN", "--auth-user", "app", "--auth-password", "s3cret")
+    swaks(server.port, "Over STARTTLS", options=("--tls", "--tls-verify", "--tls-ca-path", ca, *login))
+    server.expect(
+        MESSAGE_LINE.format(sender="swaks@example.com", recipients="alice@example.com", subject="Over STARTTLS")
+    )
+    source = b"From: curl@example.com\r\nSubject: Curl over STARTTLS\r\n\r\nHello\r\n"
+    curl(server.port, source, tmp_path, options=("--ssl-reqd", "--cacert", ca, "--user", "other:pa:ss"))
+    server.expect("subject 'Curl over STARTTLS'")
+    assert server.stop() == 0
+    assert "s3cret" not in server.output + server.stderr
+    assert "pa:ss" not in server.output + server.stderr
+
+
+def test_implicit_tls_with_curl(serve, tmp_path):
+    server = serve("--port", "0", "--tls", "implicit")
+    ca = next(line for line in server.lines if line.startswith("Clients can trust")).split(" in ", 1)[1][:-1]
+    source = b"From: curl@example.com\r\nSubject: Curl over SMTPS\r\n\r\nHello\r\n"
+    curl(server.port, source, tmp_path, scheme="smtps", options=("--cacert", ca))
+    server.expect("subject 'Curl over SMTPS'")
+    assert server.stop() == 0
+
+
+def test_retention_defaults_to_10000_messages_and_can_be_lifted():
+    from SMTPLibrary.cli import build_parser
+
+    assert build_parser().parse_args(["serve"]).max_messages == 10_000
+    assert build_parser().parse_args(["serve", "--max-messages", "0"]).max_messages == 0

@@ -174,7 +174,7 @@ def test_cli_script_runs_and_prints_what_the_guide_says(tmp_path):
 
 
 def test_cli_error_example_happens_as_shown(tmp_path):
-    (example,) = [code for info, code, _ in blocks("cli.md") if info == "text" and code.startswith("$ ")]
+    (example,) = [code for info, code, _ in blocks("cli.md") if info == "text" and "Cannot start" in code]
     command, *expected = example.splitlines()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -185,3 +185,18 @@ def test_cli_error_example_happens_as_shown(tmp_path):
         )
     assert result.returncode == 2
     assert result.stderr.splitlines() == [line.replace(DOC_PORT, port) for line in expected]
+
+
+def test_cli_tls_example_prints_as_shown():
+    (example,) = [code for info, code, _ in blocks("cli.md") if info == "text" and " --tls " in code.splitlines()[0]]
+    command, *expected = example.splitlines()
+    port = free_port()
+    server = ServeProcess(*shell_command(command.removeprefix("$ "), port)[len(SERVE) :])
+    try:
+        server.expect("Ctrl\\+C stops")
+        ca = next(line for line in server.lines if line.startswith("Clients can trust")).split(" in ", 1)[1][:-1]
+        assert Path(ca).is_file()
+        documented_ca = next(line for line in expected if line.startswith("Clients can trust")).split(" in ", 1)[1][:-1]
+        assert_lines_match(server.lines, [line.replace(documented_ca, ca) for line in expected])
+    finally:
+        assert server.stop() == 0

@@ -25,6 +25,8 @@ from .signals import StopSignals
 
 DEFAULT_PORT = 1025
 DEFAULT_STATS_INTERVAL = 60.0
+# A server left running for days keeps the newest messages only (see --max-messages).
+DEFAULT_MAX_MESSAGES = 10_000
 
 EXAMPLES = """\
 examples:
@@ -33,6 +35,9 @@ examples:
   smtplibrary serve --maildir mail            keep every message; read them with: mutt -f mail
   smtplibrary serve --latest /tmp/last.eml    /tmp/last.eml always holds the newest message
   smtplibrary serve --host 0.0.0.0            accept mail from other machines as well
+  smtplibrary serve --tls starttls --credentials app:s3cret
+                                              STARTTLS with a test certificate (the CA file to
+                                              trust is printed) and AUTH for user app
   python -m SMTPLibrary serve --port 0        the same command; port 0 picks a free port
 
 Ctrl+C or SIGTERM stops the server, prints the final statistics and exits 0.
@@ -60,6 +65,16 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: expected a whole number, 0 or more")
+    return count
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
@@ -80,6 +95,32 @@ def register(subparsers: Any) -> None:
     where.add_argument("--maildir", metavar="DIR", help="also write every message to this Maildir (created if missing)")
     where.add_argument("--mbox", metavar="FILE", help="also append every message to this mbox file")
     parser.add_argument("--latest", metavar="FILE", help="keep the newest message in FILE, replaced by each new one")
+    parser.add_argument(
+        "--tls",
+        choices=("starttls", "implicit"),
+        help="offer STARTTLS, or speak TLS from the first byte (implicit, as on port 465), "
+        "with a test certificate for localhost whose CA file is printed",
+    )
+    parser.add_argument(
+        "--credentials",
+        nargs="+",
+        action="extend",
+        metavar="USER:PASSWORD",
+        help="accept AUTH PLAIN and LOGIN from these users (over TLS only, see --allow-plaintext-auth)",
+    )
+    parser.add_argument(
+        "--allow-plaintext-auth",
+        action="store_true",
+        help="accept logins on unencrypted connections too",
+    )
+    parser.add_argument(
+        "--max-messages",
+        type=_count,
+        default=DEFAULT_MAX_MESSAGES,
+        metavar="N",
+        help=f"keep the newest N messages in memory (default {DEFAULT_MAX_MESSAGES:,}; 0: no limit); "
+        "Maildir, mbox and --latest keep everything",
+    )
     parser.add_argument(
         "--stats-interval",
         type=_seconds,
@@ -109,14 +150,25 @@ def run(options: argparse.Namespace) -> int:
     try:
         stores = open_stores(maildir=options.maildir, mbox=options.mbox, latest=options.latest)
         # The console is the last store: a message's line shows once it is on disk.
-        mailbox = Mailbox(storage=StoreWriter([*stores, ConsoleStore(out, options.verbose)]))
-        server = SMTPServer(host, options.port, mailbox=mailbox)
+        mailbox = Mailbox(
+            options.max_messages or None, storage=StoreWriter([*stores, ConsoleStore(out, options.verbose)])
+        )
+        server = SMTPServer(
+            host,
+            options.port,
+            mailbox=mailbox,
+            tls=options.tls or "none",
+            credentials=options.credentials,
+            allow_plaintext_auth=options.allow_plaintext_auth,
+        )
         with StopSignals() as signals:
             server.start()
             try:
                 out.print(banner(server))
                 if stores:
                     out.print(f"Also writing to: {', '.join(map(str, stores))}.")
+                for line in security_lines(server):
+                    out.print(line)
                 out.print("Ctrl+C stops.")
                 return serve(server, signals, options.stats_interval, out)
             except SMTPLibraryError as error:
@@ -138,6 +190,20 @@ def banner(server: SMTPServer) -> str:
     if is_loopback(server.host):
         return f"{head}, for this machine only (--host 0.0.0.0 accepts other machines)."
     return f"{head}, open to other machines as --host asked."
+
+
+def security_lines(server: SMTPServer) -> list[str]:
+    """What a client needs to know to connect: the TLS mode and the CA to trust, who may log in."""
+    lines = []
+    if server.tls != "none":
+        lines.append(f"TLS: {server.tls}.")
+        if server.ca_certificate:
+            lines.append(f"Clients can trust the test CA in {server.ca_certificate}.")
+    users = server.security.users
+    if users:
+        where = "over TLS only" if not server.security.allow_plaintext_auth else "with or without TLS"
+        lines.append(f"AUTH PLAIN and LOGIN for {', '.join(users)}, {where}.")
+    return lines
 
 
 def serve(server: SMTPServer, signals: StopSignals, interval: float, out: Console) -> int:
