@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 RESULTS := results
 
-.PHONY: all venv tools lint utest atest features hard stress audit docs test demo bench clean
+.PHONY: all venv tools lint utest itest atest features hard stress audit docs test demo bench clean
 
 all: test
 
@@ -29,8 +29,15 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-utest: venv tools
+# The core and the adapters in-process: fast, no other program involved.
+utest: venv
 	$(BIN)/pytest -q utest
+
+# Real programs around the library: the CLI as a process, swaks and curl,
+# Chromium opening a log, pytest and Robot runs, the wheel in a fresh venv,
+# and every example of the README and the guides.
+itest: venv tools
+	$(BIN)/pytest -q itest
 
 # In parallel, as big suites run: every process starts its own servers on free
 # ports (atest/crosstalk proves they never see each other's mail). PabotLib on a
@@ -56,7 +63,7 @@ audit: venv
 docs: venv
 	$(BIN)/python docs/generate.py
 
-test: lint utest atest features hard audit
+test: lint utest itest atest features hard audit
 	@echo "All tests passed."
 
 # The sign-up example: an application that mails a verification link,

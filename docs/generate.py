@@ -2,7 +2,7 @@
 
 The output is reproducible: the generation time is fixed by
 ``SOURCE_DATE_EPOCH`` and source paths are made relative to the repository,
-so a test can regenerate it and compare bytes (``utest/test_docs.py``).
+so a test can regenerate it and compare it (``itest/test_docs.py``).
 
 Usage: python docs/generate.py [OUTPUT]
 """

@@ -1,6 +1,6 @@
 """The message card: everything from the mail escaped, its HTML only in a sandboxed frame.
 
-(utest/test_log_in_browser.py proves the same in a real browser.)"""
+(itest/test_log_in_browser.py proves the same in a real browser.)"""
 
 from html.parser import HTMLParser
 

@@ -1,17 +1,15 @@
-"""Faults through real connections: every stage and action, with smtplib, raw sockets and swaks.
+"""Faults through real connections: every stage and action, with smtplib and raw sockets
+(atest/faults.robot drives swaks too).
 
 Each hook into aiosmtpd (the greeting, the wrapped command methods, the
 handler hooks, push, data_received) is exercised here; they use aiosmtpd
 1.4 internals, so these tests are what tells an upgrade broke one.
 """
 
-import shutil
 import smtplib
 import socket
 import ssl
-import subprocess
 import threading
-from types import SimpleNamespace
 
 import pytest
 
@@ -452,58 +450,6 @@ def test_starttls_reply_delay_and_disconnect_with_smtplib(secure):
     with client(secure) as smtp:
         with pytest.raises(smtplib.SMTPServerDisconnected):
             smtp.starttls(context=tls_client_context(secure))
-    assert secure.mailbox.count() == 1
-
-
-# -- swaks, a client we did not write, at AUTH and STARTTLS ---------------------
-
-
-def swaks(port, *options):
-    path = shutil.which("swaks")
-    assert path, "swaks is missing: run ./.ci/tools (or apt-get install swaks)"
-    result = subprocess.run(
-        [path, "--server", f"127.0.0.1:{port}", "--from", "app@example.com", "--to", "bob@example.com", *options],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return SimpleNamespace(rc=result.returncode, output=result.stdout + result.stderr)
-
-
-def swaks_auth(secure, *options):
-    return swaks(secure.port, "--auth", "PLAIN", "--auth-user", "user", "--auth-password", PASSWORD, *options)
-
-
-def test_swaks_sees_the_auth_faults(secure):
-    secure.faults.reply("AUTH", 535, "5.7.8 Go away")
-    refused = swaks_auth(secure)
-    assert refused.rc == 28, refused.output
-    assert "<** 535 5.7.8 Go away" in refused.output
-    secure.faults.delay("AUTH", 0.1)
-    delayed = swaks_auth(secure)
-    assert delayed.rc == 0, delayed.output
-    assert "<-  235 2.7.0 Authentication successful" in delayed.output
-    secure.faults.disconnect("AUTH")
-    dropped = swaks_auth(secure)
-    assert dropped.rc != 0, dropped.output
-    assert "Remote host closed connection unexpectedly" in dropped.output
-    assert secure.mailbox.count() == 1
-    assert not any(PASSWORD in session.text for session in secure.transcript.sessions())
-
-
-def test_swaks_sees_the_starttls_faults(secure):
-    secure.faults.reply("STARTTLS", 454, "TLS not available due to temporary reason")
-    refused = swaks(secure.port, "--tls")
-    assert refused.rc == 29, refused.output
-    assert "<** 454 TLS not available due to temporary reason" in refused.output
-    secure.faults.delay("STARTTLS", 0.1)
-    delayed = swaks(secure.port, "--tls")
-    assert delayed.rc == 0, delayed.output
-    assert "=== TLS started" in delayed.output
-    secure.faults.disconnect("STARTTLS")
-    dropped = swaks(secure.port, "--tls")
-    assert dropped.rc != 0, dropped.output
-    assert "Remote host closed connection unexpectedly" in dropped.output
     assert secure.mailbox.count() == 1
 
 
