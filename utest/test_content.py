@@ -206,7 +206,7 @@ def test_long_lists_are_shortened_in_misses():
     (miss,) = Criteria.from_strings(link="nope").misses(message(b"Subject: s\r\n\r\n" + text + b"\r\n"))
     assert miss == (
         "links ['https://example.com/0', 'https://example.com/1', 'https://example.com/2', 'https://example.com/3', "
-        "'https://example.com/4', ... 3 more] did not match 'nope'"
+        "'https://example.com/4' and 3 more] did not match 'nope'"
     )
 
 
