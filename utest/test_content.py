@@ -55,6 +55,10 @@ def test_links_filtered_by_pattern():
     assert content.links(message(), "nothing") == []
     with pytest.raises(InvalidArgument, match=r"Invalid regular expression in pattern='\(': "):
         content.links(message(), "(")
+    with pytest.raises(InvalidArgument, match=r"^Invalid regular expression in pattern='\(': "):
+        content.find_link(message(), "(")
+    with pytest.raises(InvalidArgument, match=r"^pattern must be a string, got int 5\.$"):
+        content.find_link(message(), 5)
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,8 @@ def test_port_in_use_fails_at_once_naming_host_and_port(server):
     started = time.monotonic()
     with pytest.raises(ServerError) as failure:
         SMTPServer(port=server.port).start()
-    # aiosmtpd alone waits its whole 5 s ready timeout before it says anything.
+    # aiosmtpd alone waits its whole 5 s ready timeout before it says anything. Failing within
+    # 1 s is this behaviour's contract (its issue's words), not a benchmark: the bound stays.
     assert time.monotonic() - started < 1
     assert str(failure.value) == f"Cannot start an SMTP server on 127.0.0.1:{server.port}: the port is already in use."
 
