@@ -314,7 +314,9 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     connections are served meanwhile), then the first matching reply or
     disconnect rule acts; everything else is the server's normal behaviour.
     A rule fires on a command the server would process: a command with a
-    syntax error gets the usual error and leaves the rule for the next one.
+    syntax error, ``STARTTLS`` on a server that offers no STARTTLS and
+    ``AUTH`` where the server offers no login (no credentials, or no TLS yet
+    when login needs it) get the usual error and leave the rule for the next one.
     A rule fires ``count`` times (1 by default), or with ``count=0`` every
     time until `Clear SMTP Faults`. `Reset Mailbox` leaves the rules alone.
 

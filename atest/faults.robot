@@ -1,7 +1,8 @@
 *** Settings ***
 Documentation     Fault injection: every stage and every action, seen by smtplib and by swaks
 ...               (a client this project did not write), the transcript, retries, and each
-...               keyword's failures, including AUTH and STARTTLS on a server that offers them.
+...               keyword's failures, including AUTH and STARTTLS on a server that offers them (and
+...               only there: a rule waits for a command the server would process).
 Library           SMTPLibrary    timeout=2 s
 Library           Collections
 Library           Process
@@ -43,30 +44,46 @@ smtplib is dropped at each stage and nothing is stored
     DATA
     DATA_END
 
-smtplib sees the faults at AUTH and STARTTLS
+smtplib sees the faults at AUTH and STARTTLS of a server offering them
+    ${port} =    Start SMTP Server    tls=starttls    credentials=user:password    allow_plaintext_auth=True
+    ...    alias=secure
     Set SMTP Reply    AUTH    454    Temporary authentication failure
-    ${reply} =    Send SMTP Command    ${PORT}    AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=
+    ${reply} =    Send SMTP Command    ${port}    AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=
     Should Be Equal    ${reply}    454 Temporary authentication failure
     Set SMTP Reply    STARTTLS    454    TLS not available due to temporary reason
-    ${reply} =    Send SMTP Command    ${PORT}    STARTTLS
+    ${reply} =    Send SMTP Command    ${port}    STARTTLS
     Should Be Equal    ${reply}    454 TLS not available due to temporary reason
     Set SMTP Delay    AUTH    100 ms
     Set SMTP Delay    STARTTLS    100 ms
-    ${reply} =    Send SMTP Command    ${PORT}    AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=
-    Should Be Equal    ${reply}    502 5.5.1 AUTH not available: the server has no credentials
-    ${reply} =    Send SMTP Command    ${PORT}    STARTTLS
-    Should Be Equal    ${reply}    454 TLS not available
+    ${reply} =    Send SMTP Command    ${port}    AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=
+    Should Be Equal    ${reply}    235 2.7.0 Authentication successful
+    ${reply} =    Send SMTP Command    ${port}    STARTTLS
+    Should Be Equal    ${reply}    220 Ready to start TLS
     Set SMTP Disconnect    AUTH
     Set SMTP Disconnect    STARTTLS
-    ${reply} =    Send SMTP Command    ${PORT}    AUTH LOGIN
+    ${reply} =    Send SMTP Command    ${port}    AUTH LOGIN
     Should Be Equal    ${reply}    SMTPServerDisconnected: Connection unexpectedly closed
-    ${reply} =    Send SMTP Command    ${PORT}    STARTTLS
+    ${reply} =    Send SMTP Command    ${port}    STARTTLS
     Should Be Equal    ${reply}    SMTPServerDisconnected: Connection unexpectedly closed
     ${sessions} =    Get SMTP Transcript
     Should Be Equal    ${sessions[0].commands}[1]    AUTH PLAIN ********
     Should Contain    ${sessions[2].text}    *: fault at AUTH: wait 0.1 s
     Should Contain    ${sessions[3].text}    *: fault at STARTTLS: wait 0.1 s
     Should Be True    ${sessions[4].dropped} and ${sessions[5].dropped}
+
+Faults at AUTH and STARTTLS wait for a command the server would process
+    Set SMTP Reply    AUTH    454    Temporary authentication failure
+    Set SMTP Disconnect    STARTTLS
+    ${reply} =    Send SMTP Command    ${PORT}    AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=
+    Should Be Equal    ${reply}    502 5.5.1 AUTH not available: the server has no credentials
+    ${reply} =    Send SMTP Command    ${PORT}    STARTTLS
+    Should Be Equal    ${reply}    454 TLS not available
+    Transcript Should Not Contain    fault at
+    ${port} =    Start SMTP Server    tls=starttls    credentials=user:password    alias=secure
+    Set SMTP Reply    AUTH    454    Temporary authentication failure
+    ${reply} =    Send SMTP Command    ${port}    AUTH PLAIN AHVzZXIAcGFzc3dvcmQ=
+    Should Be Equal    ${reply}    538 5.7.11 Encryption required for requested authentication mechanism
+    Transcript Should Not Contain    fault at
 
 swaks sees the faults at AUTH and STARTTLS of a server offering them
     ${port} =    Start SMTP Server    tls=starttls    credentials=user:s3cret-passw0rd    alias=secure
@@ -302,6 +319,11 @@ Transcript Should Contain
     [Arguments]    ${text}
     ${sessions} =    Get SMTP Transcript
     Should Contain    ${{ '\n'.join(s.text for s in $sessions) }}    ${text}
+
+Transcript Should Not Contain
+    [Arguments]    ${text}
+    ${sessions} =    Get SMTP Transcript
+    Should Not Contain    ${{ '\n'.join(s.text for s in $sessions) }}    ${text}
 
 Last Session Should Show
     [Arguments]    ${text}

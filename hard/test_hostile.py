@@ -4,10 +4,13 @@ keeps them byte for byte, and still receives the next normal message."""
 from __future__ import annotations
 
 import smtplib
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
-from support import Wire, transaction
+from support import SCALE, Wire, transaction
 
 from SMTPLibrary.core import Criteria, SMTPServer
 
@@ -152,6 +155,50 @@ def test_a_client_that_sends_forever_does_not_block_others(server):
         flooder.join(30)
     assert sent[-1] == 500
     assert [m.subject for m in server.mailbox.messages()] == ["after"]
+
+
+# Measured in a child process of its own, so that the peak is the server's and nothing else's.
+_FLOOD = """
+import resource, sys
+sys.path.insert(0, sys.argv[3])
+from support import Wire
+from SMTPLibrary.core import SMTPServer
+
+def peak_kib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+megabytes, line_end = int(sys.argv[1]), sys.argv[2] == "lines"
+with SMTPServer(size_limit=0) as server, Wire(server.host, server.port, timeout=60) as wire:
+    assert wire.reply().code == 220
+    for line in (b"EHLO flood.test", b"MAIL FROM:<a@example.com>", b"RCPT TO:<b@example.com>"):
+        assert wire.command(line).code == 250
+    assert wire.command(b"DATA").code == 354
+    block = b"x" * ((1 << 20) - (2 if line_end else 0)) + (b"\\r\\n" if line_end else b"")
+    before = peak_kib()
+    for _ in range(megabytes):
+        wire.send(block)
+    wire.send(b"\\r\\n.\\r\\n")
+    reply = wire.reply()
+    print(reply.code, before, peak_kib(), server.mailbox.count())
+"""
+
+
+@pytest.mark.parametrize("shape", ["endless", "lines"])
+def test_lines_too_long_cost_no_memory_without_a_size_limit(shape):
+    # aiosmtpd drops the data of a message once a line is too long, whatever the size limit: so
+    # does the server, instead of holding (and then joining) everything the client sends.
+    megabytes = 256 * SCALE
+    result = subprocess.run(
+        [sys.executable, "-c", _FLOOD, str(megabytes), shape, str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    code, before, peak, stored = map(int, result.stdout.split())
+    assert (code, stored) == (500, 0)
+    # A generous bound: a tenth of what was sent (holding it all would take at least all of it).
+    assert (peak - before) * 1024 < megabytes * (1 << 20) / 10, (before, peak)
 
 
 def test_unterminated_data_then_disconnect_stores_nothing(server):

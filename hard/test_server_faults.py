@@ -33,6 +33,7 @@ def test_stop_with_50_open_connections_returns_within_a_second_and_leaves_no_thr
             clients.append(wire)
         started = time.monotonic()
         server.stop(timeout=5)
+        # Stopping within a second with clients connected is the contract, not a benchmark.
         assert time.monotonic() - started < 1
     finally:
         for wire in clients:

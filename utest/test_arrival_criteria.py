@@ -49,10 +49,10 @@ def test_literal_criteria_as_the_behave_steps_use_them(secure, plain):
     Criteria.literal(tls="yes", authenticated_as="alice").check(secure)
     with pytest.raises(ContentMismatch) as failure:
         Criteria.literal(tls="yes").check(plain)
-    assert str(failure.value) == "Message #0 does not match: tls 'no' was not 'yes'."
+    assert str(failure.value) == "The message does not match: tls 'no' was not 'yes'."
     with pytest.raises(ContentMismatch) as failure:
         Criteria.literal(authenticated_as="alic").check(secure)
-    assert str(failure.value) == "Message #0 does not match: authenticated_as 'alice' was not 'alic'."
+    assert str(failure.value) == "The message does not match: authenticated_as 'alice' was not 'alic'."
 
 
 @pytest.mark.parametrize("value", ["maybe", "true", "EQUALS:yes", ""])

@@ -3,7 +3,6 @@
 import base64
 import smtplib
 import ssl
-import time
 
 import pytest
 
@@ -95,11 +94,10 @@ def test_a_wrong_password_gets_535_at_once_and_the_client_may_try_again():
     with SMTPServer(tls="starttls", credentials={"alice": PASSWORD}) as server:
         with connect(server) as client:
             for user, password in (("alice", "wrong"), ("mallory", PASSWORD), ("alice", "")):
-                started = time.monotonic()
+                # aiosmtpd's default failure result sends nothing: the client would wait until its
+                # socket timeout (5 s) and fail with TimeoutError, not with the server's refusal.
                 with pytest.raises(smtplib.SMTPAuthenticationError) as refused:
                     client.login(user, password)
-                # aiosmtpd's default failure result sends nothing: the client would wait for ever.
-                assert time.monotonic() - started < 2
                 assert refused.value.smtp_code == 535
                 assert refused.value.smtp_error == b"5.7.8 Authentication credentials invalid"
             client.login("alice", PASSWORD)

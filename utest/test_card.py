@@ -122,3 +122,9 @@ def test_large_sources_are_cut_in_the_card():
     big = b"Subject: big\r\n\r\n" + b"x" * (card.SHOWN_SOURCE_BYTES + 10) + b"\r\n"
     html = render(big)
     assert "more bytes in the .eml]" in html
+
+
+def test_the_client_address_is_written_as_everywhere_else():
+    for peer, shown in ((("127.0.0.1", 40123), "127.0.0.1:40123"), (("::1", 40123, 0, 0), "[::1]:40123")):
+        message = ReceivedMessage(b"Subject: s\r\n\r\nx\r\n", "a@example.com", ["b@example.com"], peer=peer)
+        assert f"<th>Client</th><td>{shown}</td>" in card.render(message)

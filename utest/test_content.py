@@ -55,6 +55,10 @@ def test_links_filtered_by_pattern():
     assert content.links(message(), "nothing") == []
     with pytest.raises(InvalidArgument, match=r"Invalid regular expression in pattern='\(': "):
         content.links(message(), "(")
+    with pytest.raises(InvalidArgument, match=r"^Invalid regular expression in pattern='\(': "):
+        content.find_link(message(), "(")
+    with pytest.raises(InvalidArgument, match=r"^pattern must be a string, got int 5\.$"):
+        content.find_link(message(), 5)
 
 
 @pytest.mark.parametrize(
@@ -206,7 +210,7 @@ def test_long_lists_are_shortened_in_misses():
     (miss,) = Criteria.from_strings(link="nope").misses(message(b"Subject: s\r\n\r\n" + text + b"\r\n"))
     assert miss == (
         "links ['https://example.com/0', 'https://example.com/1', 'https://example.com/2', 'https://example.com/3', "
-        "'https://example.com/4', ... 3 more] did not match 'nope'"
+        "'https://example.com/4' and 3 more] did not match 'nope'"
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from SMTPLibrary.core.controller import ThreadedController, bind
+from SMTPLibrary.core.data import END_OF_DATA, LineWatch, find_end
 
 
 class Recorder:
@@ -27,10 +28,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def servers():
-    """aiosmtpd's own SMTP and SMTPLibrary's, with small limits so that random input hits them."""
-    options = {"data_size_limit": 3000, "server_hostname": "localhost"}
+@pytest.fixture(params=[3000, None], ids=["size limit", "no size limit"])
+def servers(request):
+    """aiosmtpd's own SMTP and SMTPLibrary's, with a small size limit so that random input hits
+    it, and without any (then only a line too long stops a message)."""
+    options = {"data_size_limit": request.param, "server_hostname": "localhost"}
     theirs, ours = Recorder(), Recorder()
     reference = Controller(theirs, hostname="127.0.0.1", port=_free_port(), **options)
     reference.start()
@@ -64,7 +66,8 @@ def converse(port: int, data: bytes, pieces: list[int]) -> list[bytes]:
 
 # No line is a lone dot: that would end the data early (and the rest become commands).
 LINES = [b"", b"..", b".x", b"x.", b"a" * 997, b"b" * 998, b"c" * 999, b"d" * 1000, b"e" * 1001, b"f" * 1500,
-         b"\r", b"\n", b"x\ry", b"x\ny", b".\r", b"\r\n..", b"Subject: hi", b"g" * 200]  # fmt: skip
+         b"\r", b"\n", b"x\ry", b"x\ny", b".\r", b"\r\n..", b"Subject: hi", b"g" * 200, b"k" * 7000,
+         b"l" * 999 + b"\r", b"m" * 1001 + b"\r"]  # fmt: skip
 
 
 def random_data(rng: random.Random) -> bytes:
@@ -79,7 +82,7 @@ def test_random_data_ends_as_with_aiosmtpd(servers):
     rng = random.Random(5)
     for case in range(150):
         data = random_data(rng)
-        pieces = [rng.randint(1, 700) for _ in range(rng.randint(0, 4))]
+        pieces = [rng.randint(1, rng.choice([700, 3000])) for _ in range(rng.randint(0, 4))]
         theirs.contents.clear()
         ours.contents.clear()
         expected = converse(their_port, data, pieces)
@@ -107,6 +110,11 @@ def test_random_data_ends_as_with_aiosmtpd(servers):
         (b"h" * 990 + b"\r\n") * 2 + b"d" * 1000 + b"\r\n.\r\n",
         (b"h" * 998 + b"\r\n") * 3 + b"i\r\n.\r\n",
         (b"j" * 998 + b"\r\n") * 40 + b".\r\n",
+        # Lines too long among short ones, and one endless line: aiosmtpd drops the data at once.
+        (b"s" * 70 + b"\r\n") * 30 + b"L" * 1002 + b"\r\n" + (b"s" * 70 + b"\r\n") * 30 + b".\r\n",
+        (b"s" * 70 + b"\r\n") * 30 + b"L" * 1003 + b"\r\n" + b"t" * 1001 + b"\r\n.\r\n",
+        b"E" * 300_000 + b"\r\n.\r\n",
+        b"s\r\n" + b"E" * 300_000 + b"\r\n" + b"s" * 50 + b"\r\n.\r\n",
     ],
 )
 def test_edge_cases_end_as_with_aiosmtpd(servers, data):
@@ -118,14 +126,41 @@ def test_edge_cases_end_as_with_aiosmtpd(servers, data):
         assert ours.contents == theirs.contents
 
 
-def test_long_lines_are_found_across_windows(monkeypatch):
-    from SMTPLibrary.core import data as data_module
+def _too_long(data: bytes, limit: int) -> bool:
+    """What LineWatch must say after ``data``: a line ended longer than ``limit``, or one not
+    ended yet already longer than ``limit`` plus CRLF."""
+    *ended, unended = data.split(b"\r\n")
+    return any(len(line) + 2 > limit for line in ended) or len(unended) > limit + 2
 
-    monkeypatch.setattr(data_module, "_WINDOW", 64)
+
+def test_line_watch_finds_lines_too_long_in_any_chunking():
     rng = random.Random(9)
-    for _ in range(2000):
-        lines = [b"x" * rng.choice([0, 1, 10, 30, 40, 62, 63, 64, 65, 100, 200]) for _ in range(rng.randint(1, 12))]
-        data = b"".join(line + b"\r\n" for line in lines)
-        limit = rng.choice([20, 42, 64, 66, 67])
-        expected = any(len(line) + 2 > limit for line in lines)
-        assert data_module._has_long_line(data, limit) == expected, (lines, limit)
+    for _ in range(3000):
+        lines = [rng.choice([b"", b"\r", b"\n", b"x\r"]) + b"x" * rng.choice([0, 1, 10, 17, 18, 19, 20, 21, 40])
+                 for _ in range(rng.randint(1, 12))]  # fmt: skip
+        data = b"\r\n".join(lines) + rng.choice([b"", b"\r", b"\r\n"])
+        limit = rng.choice([18, 20, 22])
+        watch = LineWatch(limit)
+        start = 0
+        while start < len(data):
+            stop = start + rng.randint(1, 30)
+            assert watch.feed(data[start:stop]) == _too_long(data[:stop], limit), (data, limit, stop)
+            start = stop
+
+
+def test_end_of_data_is_found_across_chunks():
+    rng = random.Random(3)
+    for _ in range(3000):
+        data = bytes(rng.choice(b"\r\n.x") for _ in range(rng.randint(0, 30)))
+        # After the DATA command's line end: the end of data may come first.
+        found_at = (b"\r\n" + data).find(END_OF_DATA)
+        ends = None if found_at < 0 else found_at + len(END_OF_DATA) - 2
+        tail, offset = b"\r\n", 0
+        while offset < len(data):
+            chunk = data[offset : offset + rng.randint(1, 6)]
+            found = find_end(tail, chunk)
+            if ends is not None and offset < ends <= offset + len(chunk):
+                assert found == ends - offset, (data, offset, chunk)
+                break
+            assert found == -1, (data, offset, chunk)
+            tail, offset = (tail + chunk)[-4:], offset + len(chunk)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import types
 
 import pytest
 from aiosmtpd.smtp import SMTP
 
-from SMTPLibrary.core import Mailbox
+from SMTPLibrary.core import Mailbox, SMTPServer
 from SMTPLibrary.core.fastpath import _rebind, simple_address
 from SMTPLibrary.core.handler import CaptureHandler
 from SMTPLibrary.core.protocol import CaptureSMTP
@@ -41,7 +42,7 @@ def test_a_copied_connection_has_the_state_aiosmtpd_would_give_it(loop, options)
     options = {**options, "security": Security()}  # one per server, as the controller passes it
     template = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, **options)
     fresh = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, **options)
-    copied = CaptureSMTP(handler, connections=set(), hooks=False, template=template)
+    copied = CaptureSMTP(handler, hooks=False, template=template)
 
     expected, actual = _state(fresh, copied), vars(copied)
     assert set(actual) == set(expected)
@@ -51,12 +52,51 @@ def test_a_copied_connection_has_the_state_aiosmtpd_would_give_it(loop, options)
         assert actual[name] == expected[name], name
     assert copied._stream_reader_wr() is not template._stream_reader_wr()
     assert copied._closed is not template._closed
-    # Nothing mutable is shared with the template, and commands run on the copy.
+    # Nothing mutable is shared with the template but the server's set of open
+    # connections, and commands run on the copy.
+    assert copied._connections is template._connections
     for name, value in actual.items():
-        if isinstance(value, list | set | dict):
+        if isinstance(value, list | set | dict) and name != "_connections":
             assert value is not getattr(template, name), name
     assert copied._smtp_methods["DATA"].__self__ is copied
     assert all(isinstance(hook, types.MethodType) for hook in copied._handle_hooks.values())
+
+
+def test_the_set_of_open_connections_is_shared_not_copied_per_connection(loop):
+    # Copying it would cost each new connection a walk over every open one.
+    handler = CaptureHandler(Mailbox())
+    connections = {object() for _ in range(3)}
+    template = CaptureSMTP(handler, connections=connections, hooks=False, loop=loop, hostname="h")
+    copied = CaptureSMTP(handler, template=template)
+    assert copied._connections is connections
+    shared, rebound = template._fastpath_plan
+    assert shared["_connections"] is connections and "_connections" not in rebound
+
+
+def test_stop_aborts_every_connection_made_from_the_template(monkeypatch):
+    aborted = []
+    real_abort = CaptureSMTP.abort
+
+    def abort(connection):
+        aborted.append(connection)
+        real_abort(connection)
+
+    monkeypatch.setattr(CaptureSMTP, "abort", abort)
+    server = SMTPServer()
+    server.start()
+    controller = server._controller
+    clients = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(3)]
+    try:
+        for client in clients:
+            assert client.recv(100).startswith(b"220 ")  # greeted: its connection is made
+        connections = set(controller.connections)
+        assert len(connections) == 3
+        assert all(connection._connections is controller.connections for connection in connections)
+        server.stop()
+    finally:
+        for client in clients:
+            client.close()
+    assert connections <= set(aborted)
 
 
 def test_each_connection_gets_hooks_of_its_own_around_its_own_methods(loop):
@@ -64,8 +104,8 @@ def test_each_connection_gets_hooks_of_its_own_around_its_own_methods(loop):
     # for each connection, never copied from the template.
     handler = CaptureHandler(Mailbox())
     template = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, hostname="h")
-    first = CaptureSMTP(handler, connections=set(), template=template)
-    second = CaptureSMTP(handler, connections=set(), template=template)
+    first = CaptureSMTP(handler, template=template)
+    second = CaptureSMTP(handler, template=template)
     assert not hasattr(template, "_session_log")
     for connection in (first, second):
         for command in ("EHLO", "DATA", "AUTH", "STARTTLS", "MAIL"):
@@ -79,7 +119,7 @@ def test_a_copied_connection_resets_the_command_size_limits_as_aiosmtpd_does(loo
     handler = CaptureHandler(Mailbox())
     template = CaptureSMTP(handler, connections=set(), loop=loop, hostname="h")
     CaptureSMTP.command_size_limits["MAIL"] += 36
-    CaptureSMTP(handler, connections=set(), template=template)
+    CaptureSMTP(handler, template=template)
     assert "MAIL" not in CaptureSMTP.command_size_limits
     assert CaptureSMTP.command_size_limits["MAIL"] == SMTP.command_size_limit
 

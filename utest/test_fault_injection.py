@@ -36,6 +36,11 @@ def client(server, **options):
     return smtplib.SMTP(server.host if hasattr(server, "host") else "127.0.0.1", server.port, timeout=10, **options)
 
 
+def implicit_client(server):
+    context = ssl.create_default_context(cafile=server.ca_certificate)
+    return smtplib.SMTP_SSL("localhost", server.port, timeout=10, context=context)
+
+
 def send(server, recipients=("bob@example.com",), sender="app@example.com"):
     with client(server) as smtp:
         return smtp.sendmail(sender, list(recipients), SOURCE)
@@ -178,6 +183,13 @@ def test_a_refused_mail_sets_no_sender(server):
         "452 Requested action not taken: insufficient system storage",
         "503 Error: need MAIL command",
     ]
+
+
+def test_a_multi_line_refusal_is_sent_whole_and_counted_as_one_refusal(server):
+    server.faults.reply("MAIL", 550, "Sender blocked\nSee https://example.test/blocked")
+    replies = raw_dialogue(server.port, "EHLO c", "MAIL FROM:<a@example.com>", "QUIT")
+    assert replies[2] == "550-Sender blocked\n550 See https://example.test/blocked"
+    assert server.stats.snapshot().refusals == 1
 
 
 def test_mail_delay_and_disconnect(server):
@@ -343,32 +355,47 @@ def test_a_delay_keeps_other_connections_served(server):
     assert all(m.sender == "app@example.com" for m in server.mailbox.messages())
 
 
-# -- AUTH and STARTTLS on a plain server ---------------------------------------
+# -- AUTH and STARTTLS where the server would refuse them itself -----------------
 
 
-def test_auth_faults_apply_even_where_auth_is_not_offered(server):
+def test_auth_rules_wait_for_an_auth_the_server_would_process(server):
     server.faults.reply("AUTH", 454, "Temporary authentication failure")
     server.faults.delay("AUTH", 0.1)
-    replies = raw_dialogue(server.port, "EHLO c", "AUTH PLAIN AHVzZXIAc2VjcmV0", "AUTH PLAIN AHVzZXIAc2VjcmV0")
-    assert replies[2:] == [
-        "454 Temporary authentication failure",
-        "502 5.5.1 AUTH not available: the server has no credentials",
-    ]
+    replies = raw_dialogue(server.port, "AUTH PLAIN AHVzZXIAc2VjcmV0", "EHLO c", "AUTH PLAIN AHVzZXIAc2VjcmV0")
+    assert replies[1] == "503 Error: send EHLO first"
+    assert replies[3] == "502 5.5.1 AUTH not available: the server has no credentials"
+    assert len(server.faults.rules) == 2
     session = last_session(server)
-    assert "AHVzZXIAc2VjcmV0" not in session.text
-    assert session.commands[1:] == ["AUTH PLAIN ********", "AUTH PLAIN ********"]
-    assert "*: fault at AUTH: wait 0.1 s" in session.text
+    assert "fault at" not in session.text
+    assert session.commands == ["AUTH PLAIN ********", "EHLO c", "AUTH PLAIN ********"]
 
 
-def test_starttls_faults_apply_even_where_tls_is_not_offered(server):
-    server.faults.reply("STARTTLS", 454, "TLS not available due to temporary reason")
-    server.faults.disconnect("STARTTLS", count=1)
-    assert raw_dialogue(server.port, "EHLO c", "STARTTLS")[2] == "454 TLS not available due to temporary reason"
-    with client(server) as smtp:
-        smtp.ehlo()
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            smtp.docmd("STARTTLS")
-    assert last_session(server).dropped
+def test_auth_rules_wait_for_tls_where_login_needs_it():
+    with SMTPServer(tls="starttls", credentials={"user": PASSWORD}) as server:
+        # smtplib tries each mechanism offered (LOGIN and PLAIN) before it gives up.
+        server.faults.reply("AUTH", 454, "Temporary authentication failure", count=2)
+        plain = raw_dialogue(server.port, "EHLO c", "AUTH PLAIN AHVzZXIAc2VjcmV0")
+        assert plain[2] == "538 5.7.11 Encryption required for requested authentication mechanism"
+        with client(server) as smtp:
+            smtp.starttls(context=tls_client_context(server))
+            smtp.ehlo()
+            assert smtp.docmd("AUTH", "NONESUCH") == (504, b"5.5.4 Unrecognized authentication type")
+            with pytest.raises(smtplib.SMTPAuthenticationError) as error:
+                smtp.login("user", PASSWORD)
+            assert error.value.smtp_code == 454
+            smtp.login("user", PASSWORD)
+            assert smtp.docmd("AUTH", "PLAIN AHVzZXIAc2VjcmV0") == (503, b"Already authenticated")
+        assert server.faults.rules == []
+
+
+@pytest.mark.parametrize("tls", ["none", "implicit"])
+def test_starttls_rules_wait_for_a_server_offering_starttls(tls):
+    with SMTPServer(tls=tls) as server:
+        server.faults.reply("STARTTLS", 454, "TLS not available due to temporary reason")
+        with client(server) if tls == "none" else implicit_client(server) as smtp:
+            smtp.ehlo()
+            assert smtp.docmd("STARTTLS") == (454, b"TLS not available")
+        assert len(server.faults.rules) == 1
 
 
 def test_help_still_shows_the_syntax_of_wrapped_commands(server):
@@ -416,6 +443,17 @@ def _encodings_of(secret):
     import base64
 
     return [base64.b64encode(f"\0user\0{secret}".encode()).decode(), base64.b64encode(secret.encode()).decode()]
+
+
+def test_auth_faults_fire_where_the_server_offers_login(secure):
+    secure.faults.reply("AUTH", 454, "Temporary authentication failure")
+    secure.faults.delay("AUTH", 0.1)
+    replies = raw_dialogue(secure.port, "EHLO c", "AUTH PLAIN AHVzZXIAc2VjcmV0", "AUTH PLAIN AHVzZXIAc2VjcmV0")
+    assert replies[2:] == ["454 Temporary authentication failure", "535 5.7.8 Authentication credentials invalid"]
+    session = last_session(secure)
+    assert "AHVzZXIAc2VjcmV0" not in session.text
+    assert session.commands[1:] == ["AUTH PLAIN ********", "AUTH PLAIN ********"]
+    assert "*: fault at AUTH: wait 0.1 s" in session.text
 
 
 def test_auth_reply_delay_and_disconnect_with_smtplib(secure):

@@ -82,6 +82,14 @@ def test_the_scan_declines_header_blocks_it_cannot_vouch_for():
     assert raw_header(b"Subject: a\rb\r\n\r\n", b"subject") is UNKNOWN
 
 
+def test_storing_a_message_reads_nothing_of_it(server, send):
+    # The server's thread only stores the bytes: the subject is read when a test asks for it.
+    send(b"Subject: Welcome\r\n\r\nHello\r\n")
+    (message,) = server.mailbox.messages()
+    assert (message._subject, message._parsed) == (None, None)
+    assert message.subject == "Welcome"
+
+
 def test_searching_by_subject_does_not_parse():
     message = ReceivedMessage(b"Subject: Welcome\r\n\r\nHello\r\n", "a@example.com", [])
     assert message.subject == "Welcome"

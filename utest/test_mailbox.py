@@ -104,11 +104,10 @@ def test_stopping_the_server_ends_a_wait_with_a_clear_error(mailbox):
 
     stopper = later(stop)
     gate.set()
-    started = time.monotonic()
+    # A wait that ran out of time would raise MessageNotReceived: ServerStopped says the stop ended it.
     with pytest.raises(ServerStopped, match=r"^The SMTP server on 127.0.0.1:2525 was stopped. No message matching"):
         mailbox.wait_for(Criteria.from_strings(subject="never"), 60)
     stopper.join()
-    assert time.monotonic() - started < 30
 
 
 def test_a_stopped_mailbox_still_answers_for_what_it_holds(mailbox):
@@ -134,10 +133,9 @@ def test_count_wait_reaches_the_count(mailbox):
 def test_count_wait_fails_at_once_when_there_are_more(mailbox):
     mailbox.add(message("one"))
     mailbox.add(message("two"))
-    started = time.monotonic()
+    # "had already arrived" is said before any wait; a wait that ran out would say "arrived in ...".
     with pytest.raises(MessageCountMismatch, match=r"^Expected 1 message but 2 had already arrived. 2 messages"):
-        mailbox.wait_for_count(1, 30)
-    assert time.monotonic() - started < 5
+        mailbox.wait_for_count(1, 60)
 
 
 def test_count_wait_times_out(mailbox):

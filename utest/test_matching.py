@@ -115,7 +115,7 @@ def test_literal_criteria_take_special_characters_as_they_are(message):
 
 def test_check_raises_with_the_misses(message):
     Criteria.literal(body="parcel").check(message)
-    with pytest.raises(ContentMismatch, match=r"^Message #0 does not match: body 'Hello Alice, .*' did not contain"):
+    with pytest.raises(ContentMismatch, match=r"^The message does not match: body 'Hello Alice, .*' did not contain"):
         Criteria.literal(body="invoice").check(message)
 
 

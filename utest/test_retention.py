@@ -38,7 +38,7 @@ def test_without_max_messages_nothing_is_dropped():
     assert mailbox.count() == 100
 
 
-@pytest.mark.parametrize("value", [0, -1, 2.5, "10"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, "10", True, False])
 def test_max_messages_must_be_a_positive_number(value):
     with pytest.raises(InvalidArgument, match=r"max_messages must be a positive number of messages, or None"):
         Mailbox(max_messages=value)

@@ -1,4 +1,5 @@
 import gc
+import re
 import smtplib
 import socket
 import sys
@@ -6,8 +7,11 @@ import threading
 import time
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from SMTPLibrary.core import ServerError, SMTPServer
+from SMTPLibrary.core import controller as controller_module
+from SMTPLibrary.core import server as server_module
 
 
 def test_port_zero_binds_a_free_port_and_reports_it():
@@ -39,7 +43,8 @@ def test_port_in_use_fails_at_once_naming_host_and_port(server):
     started = time.monotonic()
     with pytest.raises(ServerError) as failure:
         SMTPServer(port=server.port).start()
-    # aiosmtpd alone waits its whole 5 s ready timeout before it says anything.
+    # aiosmtpd alone waits its whole 5 s ready timeout before it says anything. Failing within
+    # 1 s is this behaviour's contract (its issue's words), not a benchmark: the bound stays.
     assert time.monotonic() - started < 1
     assert str(failure.value) == f"Cannot start an SMTP server on 127.0.0.1:{server.port}: the port is already in use."
 
@@ -121,6 +126,43 @@ def test_errors_in_the_server_thread_are_raised_by_the_next_check(server, send, 
     server.check()  # reported once
 
 
+def test_every_error_in_the_server_thread_is_counted(server, send, monkeypatch):
+    def broken_add(message):
+        raise ValueError("disk full")
+
+    monkeypatch.setattr(server.mailbox, "add", broken_add)
+    for _ in range(3):
+        with pytest.raises(smtplib.SMTPDataError):
+            send(b"Subject: x\r\n\r\nx\r\n")
+    with pytest.raises(ServerError, match=r"failed while handling a connection: ValueError: disk full") as failure:
+        server.check()
+    assert str(failure.value).endswith("disk full (and 2 more errors)")
+    server.check()
+
+
+def test_errors_recorded_while_checks_run_are_never_lost(server):
+    # The loop thread records errors while a test thread checks: each error is reported exactly once.
+    recorded = 2000
+    record = server._handler._on_error
+    recorder = threading.Thread(target=lambda: [record(ValueError(n)) for n in range(recorded)])
+    reported = 0
+
+    def check() -> int:
+        try:
+            server.check()
+        except ServerError as error:
+            more = re.search(r"\(and (\d+) more errors\)$", str(error))
+            return 1 + (int(more.group(1)) if more else 0)
+        return 0
+
+    recorder.start()
+    while recorder.is_alive():
+        reported += check()
+    recorder.join()
+    reported += check()
+    assert reported == recorded
+
+
 def test_a_dead_server_thread_is_reported(server):
     server._controller.loop.call_soon_threadsafe(server._controller.loop.stop)
     server._controller._thread.join(5)
@@ -132,6 +174,34 @@ def test_a_dead_server_thread_is_reported(server):
 def test_context_manager_starts_and_stops():
     with SMTPServer() as server:
         assert server.running
+    assert not server.running
+
+
+def test_a_controller_that_fails_to_initialise_closes_its_loop_and_socket(monkeypatch):
+    loops, sockets = [], []
+    real_loop, real_bind = controller_module.new_event_loop, controller_module.bind
+
+    def new_event_loop(kind=None):
+        loops.append(real_loop(kind))
+        return loops[-1]
+
+    def bind(host, port):
+        sockets.append(real_bind(host, port))
+        return sockets[-1]
+
+    def refuse(*args, **kwargs):
+        raise TypeError("forced failure")
+
+    monkeypatch.setattr(controller_module, "new_event_loop", new_event_loop)
+    monkeypatch.setattr(server_module, "bind", bind)
+
+    monkeypatch.setattr(Controller, "__init__", refuse)
+    server = SMTPServer()
+    with pytest.raises(TypeError, match="forced failure"):
+        server.start()
+    assert len(loops) == len(sockets) == 1
+    assert loops[0].is_closed()
+    assert sockets[0].fileno() == -1
     assert not server.running
 
 

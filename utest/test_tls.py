@@ -5,7 +5,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -197,10 +196,9 @@ def test_stop_drops_a_client_stuck_before_the_handshake():
         # Connections are accepted in order: once a later client is greeted, the stuck one is in.
         with smtplib.SMTP_SSL("localhost", server.port, timeout=5, context=verifying(server.ca_certificate)):
             pass
-        started = time.monotonic()
+        # asyncio's handshake timeout is 60 s; stopping must not wait for it: stop() fails when
+        # its thread has not ended within its timeout, and the stuck client sees its connection closed.
         server.stop(timeout=5)
-        # asyncio's handshake timeout is 60 s; stopping must not wait for it.
-        assert time.monotonic() - started < 2
         assert stuck.recv(100) == b""
 
 

@@ -308,3 +308,10 @@ def test_waiting_for_retries_wakes_up_when_they_happen():
 def test_a_negative_retry_count_is_an_argument_error():
     with pytest.raises(InvalidArgument, match=r"^The number of retries must be 0 or more, got -1\.$"):
         Transcript().wait_for_retries(-1, 0)
+
+
+def test_a_session_names_an_ipv6_client_with_brackets():
+    transcript = Transcript()
+    transcript.open(("::1", 40123, 0, 0))
+    transcript.open(("127.0.0.1", 40124))
+    assert [session.address for session in transcript.sessions()] == ["[::1]:40123", "127.0.0.1:40124"]

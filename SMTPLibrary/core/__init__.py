@@ -1,7 +1,11 @@
 """The capture core: server, mailbox, messages, criteria.
 
-Only the standard library and aiosmtpd are imported here, never Robot
-Framework, behave or pytest: every adapter builds on this package.
+Importing it imports only the standard library and aiosmtpd, never Robot
+Framework, behave or pytest: every adapter builds on this package. Two more
+dependencies are imported when first needed, and only then: trustme (a
+runtime dependency) when the first TLS server makes its test certificate,
+and uvloop (the optional ``uvloop`` extra) when a server starts and finds it
+installed. utest/test_boundaries.py checks all of this.
 """
 
 from .api import SMTPServer
@@ -11,6 +15,7 @@ from .errors import (
     MessageCountMismatch,
     MessageNotReceived,
     NoServer,
+    RetryCountMismatch,
     ServerError,
     ServerStopped,
     SMTPLibraryError,
@@ -31,6 +36,7 @@ __all__ = [
     "MessageNotReceived",
     "NoServer",
     "ReceivedMessage",
+    "RetryCountMismatch",
     "SMTPLibraryError",
     "SMTPServer",
     "ServerError",

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from . import content as message_content
 from . import report
+from .formatting import peer_address
 from .message import ReceivedMessage
 
 FRAME_POLICY = (
@@ -134,8 +135,7 @@ def _envelope(message: ReceivedMessage) -> list[tuple[str, str]]:
     ]
     peer = message.peer
     if peer:
-        is_pair = isinstance(peer, (tuple, list)) and len(peer) >= 2
-        rows.append(("Client", f"{peer[0]}:{peer[1]}" if is_pair else str(peer)))
+        rows.append(("Client", peer_address(peer) or str(peer)))
     if message.helo:
         rows.append(("HELO", message.helo))
     if message.timestamp:

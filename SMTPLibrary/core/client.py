@@ -51,6 +51,17 @@ def send(
         client.sendmail(sender, recipients, source)
 
 
+# A server listening on every address of the machine is reached on its loopback address:
+# nothing answers at the wildcard itself, and the test certificate names 127.0.0.1 and ::1.
+_WILDCARDS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
+
+
+def dial_host(host: str) -> str:
+    """The address a client on this machine dials to reach a server listening on ``host``."""
+    return _WILDCARDS.get(host, host)
+
+
 def send_to(server: Any, sender: str, recipients: list[str], source: bytes) -> None:
     """Send to a running :class:`~SMTPLibrary.core.server.SMTPServer` the way it listens: over TLS if it has TLS."""
-    send(server.host, server.port, sender, recipients, source, tls=server.tls, ca_certificate=server.ca_certificate)
+    host = dial_host(server.host)
+    send(host, server.port, sender, recipients, source, tls=server.tls, ca_certificate=server.ca_certificate)

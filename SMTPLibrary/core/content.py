@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 
 from . import decode
 from .errors import ContentMismatch, InvalidArgument
+from .formatting import label, quoted_list
 from .links import html_links, text_links
+from .matching import TextMatcher
 
 if TYPE_CHECKING:
     from .message import ReceivedMessage
@@ -297,13 +299,8 @@ def of(message: ReceivedMessage) -> MessageContent:
     return content
 
 
-def label(message: ReceivedMessage) -> str:
-    return f"Message #{message.seq}" if message.seq else "The message"
-
-
-def _quoted_list(values: list[str], limit: int = 10) -> str:
-    shown = ", ".join(repr(value) for value in values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+# A failure quotes this many links or attachment names and counts the rest.
+LISTED_NAMES = 10
 
 
 def require_text(message: ReceivedMessage) -> str:
@@ -349,20 +346,22 @@ def links(message: ReceivedMessage, pattern: str | None = None) -> list[str]:
     found = of(message).links
     if pattern is None:
         return found
-    search = _compile(pattern, "pattern")
-    return [link for link in found if search(link)]
+    matcher = TextMatcher("REGEXP", pattern, "pattern")
+    return [link for link in found if matcher.matches(link)]
 
 
 def find_link(message: ReceivedMessage, pattern: str) -> str:
     """The first link matching the regular expression ``pattern``; fails naming the links there are."""
-    search = _compile(pattern, "pattern")
+    matcher = TextMatcher("REGEXP", pattern, "pattern")
     found = of(message).links
     for link in found:
-        if search(link):
+        if matcher.matches(link):
             return link
     if not found:
         raise ContentMismatch(f"{label(message)} has no link matching {pattern!r}: it has no links.")
-    raise ContentMismatch(f"{label(message)} has no link matching {pattern!r}. Its links: {_quoted_list(found)}.")
+    raise ContentMismatch(
+        f"{label(message)} has no link matching {pattern!r}. Its links: {quoted_list(found, LISTED_NAMES)}."
+    )
 
 
 def find_attachment(message: ReceivedMessage, filename: str) -> Attachment:
@@ -375,14 +374,5 @@ def find_attachment(message: ReceivedMessage, filename: str) -> Attachment:
     if not names:
         raise ContentMismatch(f"{label(message)} has no attachment named {filename!r}: it has no named attachments.")
     raise ContentMismatch(
-        f"{label(message)} has no attachment named {filename!r}. Its attachments: {_quoted_list(names)}."
+        f"{label(message)} has no attachment named {filename!r}. Its attachments: {quoted_list(names, LISTED_NAMES)}."
     )
-
-
-def _compile(pattern: str, name: str):
-    if not isinstance(pattern, str):
-        raise InvalidArgument(f"{name} must be a regular expression string, got {type(pattern).__name__}.")
-    try:
-        return re.compile(pattern).search
-    except re.error as error:
-        raise InvalidArgument(f"Invalid regular expression in {name}={pattern!r}: {error}.") from None

@@ -27,6 +27,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from .errors import InvalidArgument, ServerError
+from .formatting import format_address
 from .protocol import CaptureSMTP
 
 _BIND_ERRORS = {
@@ -39,10 +40,6 @@ _BIND_ERRORS = {
 # Stopping waits this long at most for connections being accepted or closed.
 SHUTDOWN_GRACE = 0.2
 SHUTDOWN_STEP = 0.01
-
-
-def format_address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -111,10 +108,17 @@ class ThreadedController(Controller):
         host, port = sock.getsockname()[:2]
         try:
             self.loop_kind = event_loop_kind()
+            loop = new_event_loop(self.loop_kind)
         except BaseException:
             sock.close()
             raise
-        super().__init__(handler, hostname=host, port=port, loop=new_event_loop(self.loop_kind), **kwargs)
+        try:
+            super().__init__(handler, hostname=host, port=port, loop=loop, **kwargs)
+        except BaseException:
+            # Nothing else holds them: the caller only gets the error.
+            loop.close()
+            sock.close()
+            raise
         self._sock = sock
         self.connections: set[CaptureSMTP] = set()
         self.error: BaseException | None = None
@@ -130,7 +134,7 @@ class ThreadedController(Controller):
             raise
 
     def factory(self) -> CaptureSMTP:
-        return CaptureSMTP(self.handler, connections=self.connections, template=self._template)
+        return CaptureSMTP(self.handler, template=self._template)
 
     def _create_server(self) -> Any:
         return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)

@@ -6,6 +6,14 @@ step *failed* (not *errored*) and pytest shows them as test failures.
 the message is written to be read on its own.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .message import ReceivedMessage
+
 
 class SMTPLibraryError(Exception):
     """Base class of every error raised by SMTPLibrary."""
@@ -30,7 +38,15 @@ class InvalidArgument(SMTPLibraryError, ValueError):
 
 
 class MessageNotReceived(SMTPLibraryError, AssertionError):
-    """No message matching the criteria arrived in time."""
+    """No message matching the criteria arrived in time.
+
+    :attr:`closest` holds the messages that came nearest to matching, closest
+    first, each with the criteria it failed on: what the failure text lists,
+    for reports to show in full."""
+
+    def __init__(self, message: str, closest: Sequence[tuple[ReceivedMessage, list[str]]] = ()) -> None:
+        super().__init__(message)
+        self.closest = list(closest)
 
 
 class UnexpectedMessage(SMTPLibraryError, AssertionError):

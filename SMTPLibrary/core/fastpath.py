@@ -68,16 +68,21 @@ def init_like(protocol: asyncio.StreamReaderProtocol, template: Any) -> None:
 
 def _plan(template: Any, initialised: dict) -> tuple[dict, list[str]]:
     """The template's attributes that a connection can share as they are (immutable
-    and free of the template's methods), and the names of those it must rebind or copy.
-    Attributes that asyncio's ``StreamReaderProtocol.__init__`` sets are left out."""
+    and free of the template's methods, or named in the class's ``fastpath_shared``:
+    state common to every connection of a server), and the names of those it must
+    rebind or copy. Attributes that asyncio's ``StreamReaderProtocol.__init__`` sets
+    are left out."""
     state = template.__dict__
     plan = state.get("_fastpath_plan")
     if plan is None:
         shared, rebound = {}, []
+        common = getattr(template, "fastpath_shared", ())
         for name, value in state.items():
             if name in initialised:
                 continue
-            if _rebind(value, template, _MARKER) == value and not isinstance(value, _MUTABLE):
+            if name in common:
+                shared[name] = value
+            elif _rebind(value, template, _MARKER) == value and not isinstance(value, _MUTABLE):
                 shared[name] = value
             else:
                 rebound.append(name)

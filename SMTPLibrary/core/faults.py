@@ -131,7 +131,7 @@ Action = Reply | Delay | Disconnect
 class Rule:
     """One fault: ``action`` at ``stage`` when the conditions hold, ``remaining`` more times (``None``: always)."""
 
-    __slots__ = ("action", "fired", "recipient", "remaining", "sender", "stage")
+    __slots__ = ("action", "recipient", "remaining", "sender", "stage")
 
     def __init__(
         self,
@@ -146,7 +146,6 @@ class Rule:
         self.remaining: int | None = count or None
         self.sender = sender
         self.recipient = recipient
-        self.fired = 0
 
     def matches(self, stage: str, sender: str | None, recipient: str | None) -> bool:
         if stage != self.stage:
@@ -297,13 +296,13 @@ class Faults:
     # -- the server's loop thread -----------------------------------------------
 
     def take(self, stage: str, delay: bool, sender: str | None = None, recipient: str | None = None) -> Action | None:
-        """The action of the first rule for ``stage`` that matches, counting it as fired.
+        """The action of the first rule for ``stage`` that matches, counting it as fired (a rule
+        that has fired ``count`` times is removed).
 
         ``delay`` picks delay rules, otherwise reply and disconnect rules."""
         with self._lock:
             for rule in self._rules:
                 if isinstance(rule.action, Delay) == delay and rule.matches(stage, sender, recipient):
-                    rule.fired += 1
                     if rule.remaining is not None:
                         rule.remaining -= 1
                         if rule.remaining == 0:

@@ -13,7 +13,10 @@ The other stages are reached here, each covered by a test:
 
 A rule fires on a command the server would process: a command with a
 syntax error (``EHLO`` without a name, ``DATA`` before any accepted
-recipient) gets the server's usual error and leaves the rule for the next one.
+recipient), ``STARTTLS`` on a server that offers no STARTTLS, and ``AUTH``
+where the server offers no login (no credentials, no TLS yet, before EHLO,
+already logged in) get the server's usual error and leave the rule for the
+next one.
 """
 
 from __future__ import annotations
@@ -136,7 +139,18 @@ class SessionHooks:
         if stage == "DATA":
             return not arg and bool(self.envelope is not None and self.envelope.rcpt_tos)
         if stage == "STARTTLS":
-            return not arg
+            return not arg and self.tls_context is not None
+        if stage == "AUTH":
+            session = self.session
+            words = (arg or "").split()
+            return (
+                session is not None
+                and session.extended_smtp
+                and not session.authenticated
+                and len(words) in (1, 2)
+                and words[0] in self._auth_methods
+                and self.security.auth_offered(session)
+            )
         return bool(arg)
 
     def _guarded(self, command: str, method: Any) -> Any:

@@ -30,7 +30,9 @@ class Mailbox:
     the oldest message is dropped for each new one (``None``: no limit)."""
 
     def __init__(self, max_messages: int | None = None, *, storage: StoreWriter | None = None) -> None:
-        if max_messages is not None and (not isinstance(max_messages, int) or max_messages < 1):
+        if max_messages is not None and (
+            isinstance(max_messages, bool) or not isinstance(max_messages, int) or max_messages < 1
+        ):
             raise InvalidArgument(
                 f"max_messages must be a positive number of messages, or None for no limit; got {max_messages!r}."
             )
@@ -101,10 +103,13 @@ class Mailbox:
         found, waited, stopped = self._watch(_first_match(criteria), timeout)
         if found is not None:
             return found
-        failure = report.not_received(criteria, waited, self.messages())
+        messages = self.messages()
+        # Worked out once (with body criteria, each message is parsed): for the text and for reports.
+        explained = report.closest(messages, criteria)
+        failure = report.not_received(criteria, waited, messages, explained)
         if stopped:
             raise ServerStopped(f"{stopped} {failure}")
-        raise MessageNotReceived(failure)
+        raise MessageNotReceived(failure, explained)
 
     def wait_for_count(self, expected: int, timeout: float) -> None:
         """Wait until exactly ``expected`` messages are stored; fail at once when there are more."""

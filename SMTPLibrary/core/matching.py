@@ -7,18 +7,19 @@ import re
 from collections.abc import Callable, Iterable
 from fnmatch import translate
 from operator import methodcaller
+from typing import TYPE_CHECKING
 
 from . import headerscan
 from .errors import ContentMismatch, InvalidArgument
-from .message import ReceivedMessage
+from .formatting import label as message_label
+from .formatting import quoted_list, shorten
+
+if TYPE_CHECKING:
+    # Annotations only: message.py imports content.py, which matches with TextMatcher.
+    from .message import ReceivedMessage
 
 # The prefixes of Robot Framework's ``Run Keyword And Expect Error``, plus CONTAINS.
 PREFIXES = ("EQUALS", "STARTS", "GLOB", "REGEXP", "CONTAINS")
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class TextMatcher:
@@ -37,6 +38,8 @@ class TextMatcher:
     def __init__(self, kind: str, expected: str, name: str = "value") -> None:
         if kind not in PREFIXES:
             raise InvalidArgument(f"Unknown match kind '{kind}': expected one of {', '.join(PREFIXES)}.")
+        if not isinstance(expected, str):
+            raise InvalidArgument(f"{name} must be a string, got {type(expected).__name__} {expected!r}.")
         self.kind = kind
         self.expected = expected
         self._test = self._compile(kind, expected, name)
@@ -75,7 +78,7 @@ class TextMatcher:
         return self._VERBS[self.kind]
 
     def describe_miss(self, label: str, actual: str) -> str:
-        return f"{label} {_shorten(actual)!r} {self.verb} {self.expected!r}"
+        return f"{label} {shorten(actual)!r} {self.verb} {self.expected!r}"
 
     def __str__(self) -> str:
         return self.expected if self.kind == "REGEXP" else f"{self.kind}:{self.expected}"
@@ -136,6 +139,8 @@ FIELDS: dict[str, Field] = {
     "link": Field("links", lambda m: m.links, cost=3, show="all"),
 }
 HEADER_COST = 2
+# A miss quotes this many values of a list (recipients, links...) and counts the rest.
+LISTED_VALUES = 5
 CRITERIA_NAMES = frozenset([*FIELDS, "header"])
 
 
@@ -185,7 +190,7 @@ class Criterion:
             return None
         if show == "first" and values:
             return matcher.describe_miss(label, values[0])
-        shown = f" {_shorten_list(values)}" if show == "all" else ""
+        shown = f" [{quoted_list(values, LISTED_VALUES)}]" if show == "all" else ""
         return f"{label}{shown} {matcher.verb} {matcher.expected!r}"
 
     def __str__(self) -> str:
@@ -228,10 +233,7 @@ class Criteria:
         """Raise :class:`ContentMismatch` saying which criteria ``message`` fails, if any."""
         misses = self.misses(message)
         if misses:
-            raise ContentMismatch(f"Message #{message.seq} does not match: {'; '.join(misses)}.")
-
-    def __and__(self, other: Criteria) -> Criteria:
-        return Criteria(self._criteria + other._criteria)
+            raise ContentMismatch(f"{message_label(message)} does not match: {'; '.join(misses)}.")
 
     def filter(self, messages: Iterable[ReceivedMessage]) -> list[ReceivedMessage]:
         """The messages that match, in their order."""
@@ -266,12 +268,6 @@ def _parse(name: str, value: object) -> TextMatcher:
         raise InvalidArgument(f"Criterion {name} must be {' or '.join(field.choices)}, got {text!r}.")
     # A plain search is exact here (no choice contains another), and the criterion reads as typed: tls='yes'.
     return TextMatcher("REGEXP", re.escape(choice), name)
-
-
-def _shorten_list(values: list[str], limit: int = 5) -> str:
-    if len(values) <= limit:
-        return repr(values)
-    return repr(values[:limit])[:-1] + f", ... {len(values) - limit} more]"
 
 
 def _as_text(name: str, value: object) -> str:

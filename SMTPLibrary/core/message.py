@@ -98,7 +98,6 @@ class ReceivedMessage:
         "__weakref__",
         "_parsed",
         "_subject",
-        "_subject_raw",
         "authenticated_as",
         "helo",
         "mail_options",
@@ -138,10 +137,9 @@ class ReceivedMessage:
         self.timestamp = timestamp
         self.seq = 0
         self._parsed: EmailMessage | None = None
-        # Indexed when stored: a search by subject never parses the message, and
-        # a plain subject (most are) is not even decoded again.
-        self._subject_raw = headerscan.raw_header(raw, b"subject")
-        self._subject: str | None = headerscan.plain_value(self._subject_raw)
+        # Read from the raw bytes on first use: storing a message (on the server's
+        # thread) costs nothing, and a search by subject parses no message.
+        self._subject: str | None = None
 
     # -- parsed views -------------------------------------------------------
 
@@ -173,12 +171,15 @@ class ReceivedMessage:
         """The decoded Subject header, ``''`` when there is none."""
         subject = self._subject
         if subject is None:
-            raw = self._subject_raw
-            if raw is headerscan.UNKNOWN:
+            raw = headerscan.raw_header(self.raw, b"subject")
+            # A plain subject (most are) needs no decoding; a header block the scan
+            # cannot vouch for is parsed.
+            subject = headerscan.plain_value(raw)
+            if subject is None and raw is headerscan.UNKNOWN:
                 subject = self.headers.get("Subject", "")
-            else:
+            elif subject is None:
                 subject = _header_value(None, "Subject", headerscan.source_value(raw))
-            self._subject, self._subject_raw = subject, None
+            self._subject = subject
         return subject
 
     @property

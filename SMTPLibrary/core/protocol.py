@@ -17,22 +17,28 @@ class CaptureSMTP(SessionHooks, ChunkedData, SecureSMTP):
 
     Given a ``template`` (an instance built with the server's arguments that
     never served a connection), it copies the template's state instead of
-    running aiosmtpd's costly ``__init__`` again: see :mod:`.fastpath`."""
+    running aiosmtpd's costly ``__init__`` again: see :mod:`.fastpath`. The
+    set of open connections is the template's own, shared, never copied."""
+
+    # Attributes that connections made from a template share with it (see fastpath.init_like).
+    fastpath_shared = ("_connections",)
 
     def __init__(
         self,
         handler: Any,
         *,
-        connections: set,
+        connections: set | None = None,
         template: CaptureSMTP | None = None,
         hooks: bool = True,
         **kwargs: Any,
     ) -> None:
         if template is None:
             super().__init__(handler, **kwargs)
+            self._connections: set = set() if connections is None else connections
         else:
+            if connections is not None and connections is not template._connections:
+                raise ValueError("A connection made from a template belongs to the template's set of connections.")
             fastpath.init_like(self, template)
-        self._connections = connections
         if hooks:  # a template has none: see SessionHooks.install_hooks
             self.install_hooks(handler)
 

@@ -12,6 +12,8 @@ from .matching import Criteria
 from .message import ReceivedMessage
 
 LISTED_MESSAGES = 5
+# Messages, each with the criteria it failed on.
+Explained = list[tuple[ReceivedMessage, list[str]]]
 
 
 def format_duration(seconds: float) -> str:
@@ -32,13 +34,12 @@ def summary(message: ReceivedMessage) -> str:
     return f"from {message.sender or '<>'} to {recipients}, subject {message.subject!r}"
 
 
-def arrived_report(messages: Sequence[ReceivedMessage], criteria: Criteria | None = None) -> str:
-    """What did arrive, for a failure text. With criteria, the closest messages come first,
-    each with the criteria it failed on: the nearest miss is the first line."""
+def arrived_report(messages: Sequence[ReceivedMessage], explained: Explained | None = None) -> str:
+    """What did arrive, for a failure text. With the :func:`closest` messages, those come
+    first, each with the criteria it failed on: the nearest miss is the first line."""
     if not messages:
         return "No message arrived."
-    if criteria:
-        explained = closest(messages, criteria)
+    if explained is not None:
         lines = [f"{summary(message)}: {'; '.join(misses)}" for message, misses in explained]
         heading = f"{plural(len(messages), 'message')} arrived, closest first:"
     else:
@@ -50,9 +51,7 @@ def arrived_report(messages: Sequence[ReceivedMessage], criteria: Criteria | Non
     return "\n".join([heading, *numbered])
 
 
-def closest(
-    messages: Sequence[ReceivedMessage], criteria: Criteria, limit: int = LISTED_MESSAGES
-) -> list[tuple[ReceivedMessage, list[str]]]:
+def closest(messages: Sequence[ReceivedMessage], criteria: Criteria, limit: int = LISTED_MESSAGES) -> Explained:
     """The ``limit`` messages nearest to matching ``criteria``, each with the criteria it failed on:
     fewest failed criteria first; among equals, the newest first."""
     explained = [(message, criteria.misses(message)) for message in messages]
@@ -60,8 +59,10 @@ def closest(
     return explained[:limit]
 
 
-def not_received(criteria: Criteria, waited: float, messages: Sequence[ReceivedMessage]) -> str:
-    return f"No message matching {criteria} arrived in {format_duration(waited)}. " + arrived_report(messages, criteria)
+def not_received(criteria: Criteria, waited: float, messages: Sequence[ReceivedMessage], explained: Explained) -> str:
+    """The failure of a wait; ``explained``: the :func:`closest` of ``messages``."""
+    arrived = arrived_report(messages, explained if criteria else None)
+    return f"No message matching {criteria} arrived in {format_duration(waited)}. {arrived}"
 
 
 def unexpected(criteria: Criteria, message: ReceivedMessage, within: float) -> str:

@@ -7,9 +7,10 @@ import threading
 from types import TracebackType
 
 from ..version import __version__
-from .controller import ThreadedController, bind, format_address
+from .controller import ThreadedController, bind
 from .errors import InvalidArgument, ServerError
 from .faults import Faults
+from .formatting import format_address
 from .handler import CaptureHandler
 from .mailbox import Mailbox
 from .security import DEFAULT_SIZE_LIMIT, Security
@@ -93,12 +94,14 @@ class SMTPServer:
         self.mailbox = mailbox if mailbox is not None else Mailbox(max_messages)
         self._controller: ThreadedController | None = None
         self._lock = threading.RLock()
+        # Appended on the loop thread, taken by check() on test threads.
         self._errors: list[BaseException] = []
+        self._errors_lock = threading.Lock()
         # Fault rules the test sets, and the dialogues of recent connections; both outlive restarts.
         self.faults = Faults()
         self.transcript = Transcript()
         self._handler = CaptureHandler(
-            self.mailbox, on_error=self._errors.append, faults=self.faults, transcript=self.transcript
+            self.mailbox, on_error=self._record_error, faults=self.faults, transcript=self.transcript
         )
 
     @property
@@ -172,11 +175,14 @@ class SMTPServer:
         The server thread cannot report to the test itself (Robot Framework, for
         one, only accepts log calls from the main thread): errors are kept until
         the test asks."""
-        if self._errors:
-            error = self._errors.pop(0)
-            self._errors.clear()
+        with self._errors_lock:
+            errors, self._errors = self._errors, []
+        if errors:
+            error = errors[0]
+            more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
             raise ServerError(
-                f"The SMTP server on {self.address} failed while handling a connection: {type(error).__name__}: {error}"
+                f"The SMTP server on {self.address} failed while handling a connection: "
+                f"{type(error).__name__}: {error}{more}"
             ) from error
         controller = self._controller
         if controller is not None and not controller.alive:
@@ -187,6 +193,10 @@ class SMTPServer:
                 f"The SMTP server on {self.address} has stopped unexpectedly"
                 + (f": {type(cause).__name__}: {cause}" if cause else ".")
             ) from cause
+
+    def _record_error(self, error: BaseException) -> None:
+        with self._errors_lock:
+            self._errors.append(error)
 
     def __enter__(self) -> SMTPServer:
         self.start()

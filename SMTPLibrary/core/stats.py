@@ -60,11 +60,13 @@ class Statistics:
         self.sessions += 1
 
     def reply_sent(self, status: str | bytes) -> None:
-        """Every reply line the server sends; a 4xx or 5xx reply is a refusal
-        (counted once, on its last line: ``550-`` continues, ``550 `` ends)."""
+        """Every reply the server sends, a line or several lines at once (a fault's reply);
+        a 4xx or 5xx reply is a refusal, counted once, on its last line (``550-`` continues,
+        ``550 `` ends)."""
         if isinstance(status, bytes):
             status = status.decode("latin-1")
-        if status[:1] in ("4", "5") and status[3:4] != "-":
+        last = status[status.rfind("\n", 0, len(status) - 1) + 1 :]
+        if last[:1] in ("4", "5") and last[3:4] != "-":
             self.refusals += 1
 
     def message_stored(self, size: int) -> None:

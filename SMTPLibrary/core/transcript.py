@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from . import report
+from .data import find_end
 from .errors import InvalidArgument, RetryCountMismatch
+from .formatting import peer_address
 from .mailbox import WAIT_SLICE
 
 CLIENT, DATA, SERVER, NOTE = "C", "D", "S", "*"
 MASK = "********"
-END_OF_DATA = b"\r\n.\r\n"
 DROPPED = "connection dropped by the server"
 LISTED_ATTEMPTS = 10
 T = TypeVar("T")
@@ -79,10 +80,7 @@ class Session:
 
     @property
     def address(self) -> str:
-        if not self.peer:
-            return "an unknown address"
-        host, port = self.peer[:2]
-        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return peer_address(self.peer) or "an unknown address"
 
     def __repr__(self) -> str:
         return f"<Session {self.number} from {self.address}, {len(self.entries)} entries>"
@@ -278,20 +276,17 @@ class SessionLog:
         self._transcript._end(self._record, dropped=False)
 
     def _data(self, data: bytes) -> bytes:
-        # The end of data is CRLF.CRLF; it may straddle chunks, so the last bytes of the
-        # previous chunk are kept. The chunk itself is searched in place: messages are large.
-        tail = self._data_tail
-        straddling = (tail + data[:4]).find(END_OF_DATA)
-        end = straddling - len(tail) if straddling >= 0 else data.find(END_OF_DATA)
-        if straddling < 0 and end < 0:
+        # The end of data may straddle chunks: the last bytes of the previous chunk are kept.
+        end = find_end(self._data_tail, data)
+        if end < 0:
             self._data_size += len(data)
-            self._data_tail = (tail + data)[-4:]
+            self._data_tail = (self._data_tail + data)[-4:]
             return b""
         # The message ends with the CRLF before the dot (bytes of the tail were counted already).
-        self._data_size += end + 2
+        self._data_size += end - len(b".\r\n")
         self._transcript._add(self._record, DATA, f"{self._data_size} bytes of message data")
         self._in_data = False
-        return data[end + 5 :]
+        return data[end:]
 
     def _line(self, data: bytes) -> bytes:
         newline = data.find(b"\n")

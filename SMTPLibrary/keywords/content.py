@@ -11,6 +11,7 @@ from ..core import content
 from ..core.content import Attachment
 from ..core.errors import InvalidArgument
 from ..core.files import save_message
+from ..core.formatting import shorten
 from ..core.message import ReceivedMessage
 from .context import LibraryContext
 
@@ -34,13 +35,8 @@ def as_message(value: object) -> ReceivedMessage:
             )
     raise InvalidArgument(
         "Argument message must be a message (as returned by Message Should Be Received Matching "
-        f"or Get Messages) or the bytes of one, got {type(value).__name__} {_short(value)}."
+        f"or Get Messages) or the bytes of one, got {type(value).__name__} {shorten(repr(value))}."
     )
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class ContentKeywords(LibraryContext):

@@ -9,7 +9,8 @@ from pathlib import Path
 from robot.api import logger
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
-from ..core import card, files, report
+from ..core import card, files
+from ..core.errors import MessageNotReceived
 from ..core.isolation import Isolation
 from ..core.matching import CRITERIA_NAMES, Criteria
 from ..core.message import ReceivedMessage
@@ -46,9 +47,9 @@ class LibraryContext:
         if len(messages) > LOGGED_MESSAGES:
             logger.info(f"... and {len(messages) - LOGGED_MESSAGES} more messages.")
 
-    def log_nearest(self, messages: list[ReceivedMessage], criteria: Criteria) -> None:
-        """The cards of the messages closest to ``criteria``, closest first, each with its misses."""
-        for message, misses in report.closest(messages, criteria):
+    def log_nearest(self, failure: MessageNotReceived) -> None:
+        """The cards of the messages a failed wait found closest, closest first, each with its misses."""
+        for message, misses in failure.closest:
             logger.info(card.render(message, self.save_for_log(message), misses), html=True)
 
     def save_for_log(self, message: ReceivedMessage) -> str | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from robot.api import logger
 from robot.api.deco import keyword
 
+from ..core.errors import MessageNotReceived
 from ..core.message import ReceivedMessage
 from .context import LibraryContext
 
@@ -105,8 +106,8 @@ class MailboxKeywords(LibraryContext):
         server = self.server()
         try:
             message = server.mailbox.wait_for(criteria, self.seconds(timeout))
-        except AssertionError:
-            self.log_nearest(server.mailbox.messages(), criteria)
+        except MessageNotReceived as failure:
+            self.log_nearest(failure)
             raise
         self.log_messages([message])
         return message

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import card, report
-from ...core.errors import NoServer
-from ...core.matching import Criteria
+from ...core import card
+from ...core.errors import MessageNotReceived, NoServer
 from ...core.message import ReceivedMessage
 from ...core.server import SMTPServer
 
@@ -35,7 +34,7 @@ def attach_message(context: Any, message: ReceivedMessage, misses: list[str] | N
     context.attach("message/rfc822", message.raw)
 
 
-def attach_nearest(context: Any, messages: list[ReceivedMessage], criteria: Criteria) -> None:
-    """Attach the cards of the messages closest to ``criteria``, as a failed wait lists them."""
-    for message, misses in report.closest(messages, criteria):
+def attach_nearest(context: Any, failure: MessageNotReceived) -> None:
+    """Attach the cards of the messages a failed wait found closest, as its failure lists them."""
+    for message, misses in failure.closest:
         attach_message(context, message, misses)

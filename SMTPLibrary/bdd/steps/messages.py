@@ -6,6 +6,7 @@ from typing import Any
 
 from behave import then
 
+from ...core.errors import MessageNotReceived
 from ...core.matching import Criteria
 from ..fixtures import smtp_timeout
 from .context import attach_message, attach_nearest, current_server, last_message
@@ -15,8 +16,8 @@ def _expect(context: Any, criteria: Criteria) -> None:
     mailbox = current_server(context).mailbox
     try:
         context.smtp_message = mailbox.wait_for(criteria, smtp_timeout(context))
-    except AssertionError:
-        attach_nearest(context, mailbox.messages(), criteria)
+    except MessageNotReceived as failure:
+        attach_nearest(context, failure)
         raise
     attach_message(context, context.smtp_message)
 
