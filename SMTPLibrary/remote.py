@@ -29,6 +29,7 @@ from typing import Any
 from robot.api import TypeInfo
 from robot.api import logger as robot_logger
 
+from .core.controller import cannot_listen
 from .core.message import ReceivedMessage
 from .core.server import DEFAULT_HOST
 from .library import SMTPLibrary
@@ -216,7 +217,11 @@ def serve(
 
     remote = RemoteLibrary(library)
     server = RobotRemoteServer(remote, host=host, port=port, serve=False)
-    bound = server.activate()
+    try:
+        bound = server.activate()
+    except OSError as error:
+        remote.close()
+        raise cannot_listen("the remote library server", host, port, error) from None
     try:
         if port_file is not None:
             _write_whole(port_file, f"{bound}\n")
