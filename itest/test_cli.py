@@ -229,7 +229,10 @@ def test_port_in_use_is_one_line_and_status_2(command, what):
             timeout=30,
         )
     assert result.returncode == 2
-    assert result.stderr == f"smtplibrary {command}: Cannot start {what} on 127.0.0.1:{port}: the port is already in use.\n"
+    assert (
+        result.stderr
+        == f"smtplibrary {command}: Cannot start {what} on 127.0.0.1:{port}: the port is already in use.\n"
+    )
     assert result.stdout == ""
 
 

@@ -80,7 +80,9 @@ def register(subparsers: Any) -> None:
         help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
         "anything else must be given here, e.g. 0.0.0.0 for every interface)",
     )
-    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every message whole, not just a line")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--maildir", metavar="DIR", help="also write every message to this Maildir (created if missing)")
