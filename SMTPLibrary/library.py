@@ -340,8 +340,8 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     sessions, the first 50 and last 150 entries of a session, and 512
     characters of a line. Credentials never enter it: ``AUTH PLAIN
     ********``, and every client line of an AUTH exchange is ``********``.
-    `Reset Mailbox` forgets the transcript with the messages, so that each
-    test sees its own sessions.
+    `Reset Mailbox` forgets the transcript with the messages, and so does
+    every test start (see `Isolation`), so that each test sees its own sessions.
 
     == Retries ==
 
@@ -354,8 +354,10 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
       dropped it;
     - other sessions, such as a connection check, are not attempts.
 
-    The client retried once less than it attempted. Every attempt since
-    the last `Reset Mailbox` counts: check retries around one message.
+    The client retried once less than it attempted. Every attempt since the
+    transcript was last forgotten counts: since the test started (with the
+    default ``auto_reset=test``, see `Isolation`) or since the last
+    `Reset Mailbox`, whichever came later. Check retries around one message.
 
     = Persistent mailboxes =
 
@@ -403,14 +405,17 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
 
     The login step's server offers STARTTLS and accepts the login only over
     it. Other combinations: ``SMTPLibrary.bdd.fixtures.use_smtp_server(context, tls=..., credentials=...)``
-    takes every argument of `Start SMTP Server`. The library's own sending
-    steps use TLS when the server has it, verifying its certificate.
+    takes the arguments of `Start SMTP Server`, all but ``alias``: a
+    scenario has one server, ``context.smtp_server``. The library's own
+    sending steps use TLS when the server has it, verifying its certificate.
 
     Each scenario gets its own server on a free port (``context.smtp_port``),
     stopped when the scenario ends. In a feature tagged ``@smtp.per_feature``
     the server is started once, by the first scenario, and shared by the
     scenarios of the feature: each one finds it running with an empty
-    mailbox, and it stops when the feature ends. Put the step in the
+    mailbox, and it stops when the feature ends. Every scenario must ask
+    for the same server: a scenario whose step asks for another one (with
+    STARTTLS, say) fails, naming the difference. Put the step in the
     ``Background``:
 
     | @smtp.per_feature

@@ -30,6 +30,10 @@ STORAGE_USERDATA = {"maildir": "smtp_maildir", "mbox": "smtp_mbox", "latest": "s
 def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
     """Start an SMTP server for the running scenario and return it.
 
+    ``options`` are those of :class:`~SMTPLibrary.SMTPServer`: the arguments
+    of the Robot keyword Start SMTP Server, all but ``alias`` (a scenario has
+    one server).
+
     The server is stopped when the scenario ends, passed or failed: the
     cleanup is registered before the server starts, so even a failed start
     leaves nothing behind. ``context.smtp_server`` and ``context.smtp_port``
