@@ -252,14 +252,22 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     | Library    Remote    http://sut-host:8270
 
     Remote keywords take the same arguments and fail with the same messages.
-    A message comes back as a dictionary with the same fields as
-    `Received messages` (``${msg.subject}`` works), with these differences:
-    ``raw`` is bytes, ``peer`` a list, ``received_at`` an ISO 8601 string,
-    a missing ``text`` or ``html`` an empty string; ``headers`` holds the
-    first value of each header, as spelt in the message; there is no
-    ``message`` attribute, but ``source`` holds the message as text; control
-    characters XML cannot carry become U+FFFD in texts (``raw`` keeps them). The
-    remote server does not see tests: there, reset with `Reset Mailbox` in a
+    What they return comes back as dictionaries with the same fields:
+    a message has those of `Received messages` (``${msg.subject}``,
+    ``${msg.tls}[version]``, ``${msg.attachments[0].filename}`` work), an
+    attachment those of `Get Attachments` (``content`` as bytes), a session
+    those of `Get SMTP Transcript` (``${sessions[0].replies}`` works). The
+    content keywords, such as `Get Message Text` or `Save Attachment`, take
+    such a message dictionary. The differences: ``raw`` is bytes, ``peer`` a
+    list, ``received_at`` an ISO 8601 string; ``None`` arrives as an empty
+    string (a message without ``text``, ``html`` or ``tls``, an absent
+    header), as XML-RPC has no ``None``; ``headers`` holds the first value of
+    each header, as spelt in the message; there is no ``message`` attribute,
+    but ``source`` holds the message as text; control characters XML cannot
+    carry become U+FFFD in texts (``raw`` and attachment contents keep
+    them). Files, those `Save Attachment` writes included, are on the remote
+    server's machine. The remote server does not see tests: there, start
+    each test afresh with `Reset Mailbox` and `Clear SMTP Faults` in a
     ``Test Setup``. See ``docs/parallel-and-remote.md`` for recipes.
 
     = Logging =
