@@ -252,14 +252,22 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     | Library    Remote    http://sut-host:8270
 
     Remote keywords take the same arguments and fail with the same messages.
-    A message comes back as a dictionary with the same fields as
-    `Received messages` (``${msg.subject}`` works), with these differences:
-    ``raw`` is bytes, ``peer`` a list, ``received_at`` an ISO 8601 string,
-    a missing ``text`` or ``html`` an empty string; ``headers`` holds the
-    first value of each header, as spelt in the message; there is no
-    ``message`` attribute, but ``source`` holds the message as text; control
-    characters XML cannot carry become U+FFFD in texts (``raw`` keeps them). The
-    remote server does not see tests: there, reset with `Reset Mailbox` in a
+    What they return comes back as dictionaries with the same fields:
+    a message has those of `Received messages` (``${msg.subject}``,
+    ``${msg.tls}[version]``, ``${msg.attachments[0].filename}`` work), an
+    attachment those of `Get Attachments` (``content`` as bytes), a session
+    those of `Get SMTP Transcript` (``${sessions[0].replies}`` works). The
+    content keywords, such as `Get Message Text` or `Save Attachment`, take
+    such a message dictionary. The differences: ``raw`` is bytes, ``peer`` a
+    list, ``received_at`` an ISO 8601 string; ``None`` arrives as an empty
+    string (a message without ``text``, ``html`` or ``tls``, an absent
+    header), as XML-RPC has no ``None``; ``headers`` holds the first value of
+    each header, as spelt in the message; there is no ``message`` attribute,
+    but ``source`` holds the message as text; control characters XML cannot
+    carry become U+FFFD in texts (``raw`` and attachment contents keep
+    them). Files, those `Save Attachment` writes included, are on the remote
+    server's machine. The remote server does not see tests: there, start
+    each test afresh with `Reset Mailbox` and `Clear SMTP Faults` in a
     ``Test Setup``. See ``docs/parallel-and-remote.md`` for recipes.
 
     = Logging =
@@ -342,8 +350,8 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     sessions, the first 50 and last 150 entries of a session, and 512
     characters of a line. Credentials never enter it: ``AUTH PLAIN
     ********``, and every client line of an AUTH exchange is ``********``.
-    `Reset Mailbox` forgets the transcript with the messages, so that each
-    test sees its own sessions.
+    `Reset Mailbox` forgets the transcript with the messages, and so does
+    every test start (see `Isolation`), so that each test sees its own sessions.
 
     == Retries ==
 
@@ -356,8 +364,10 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
       dropped it;
     - other sessions, such as a connection check, are not attempts.
 
-    The client retried once less than it attempted. Every attempt since
-    the last `Reset Mailbox` counts: check retries around one message.
+    The client retried once less than it attempted. Every attempt since the
+    transcript was last forgotten counts: since the test started (with the
+    default ``auto_reset=test``, see `Isolation`) or since the last
+    `Reset Mailbox`, whichever came later. Check retries around one message.
 
     = Persistent mailboxes =
 
@@ -405,14 +415,17 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
 
     The login step's server offers STARTTLS and accepts the login only over
     it. Other combinations: ``SMTPLibrary.bdd.fixtures.use_smtp_server(context, tls=..., credentials=...)``
-    takes every argument of `Start SMTP Server`. The library's own sending
-    steps use TLS when the server has it, verifying its certificate.
+    takes the arguments of `Start SMTP Server`, all but ``alias``: a
+    scenario has one server, ``context.smtp_server``. The library's own
+    sending steps use TLS when the server has it, verifying its certificate.
 
     Each scenario gets its own server on a free port (``context.smtp_port``),
     stopped when the scenario ends. In a feature tagged ``@smtp.per_feature``
     the server is started once, by the first scenario, and shared by the
     scenarios of the feature: each one finds it running with an empty
-    mailbox, and it stops when the feature ends. Put the step in the
+    mailbox, and it stops when the feature ends. Every scenario must ask
+    for the same server: a scenario whose step asks for another one (with
+    STARTTLS, say) fails, naming the difference. Put the step in the
     ``Background``:
 
     | @smtp.per_feature

@@ -7,9 +7,14 @@ XML-RPC leaves out:
 * Arguments arrive as plain strings, numbers and lists, and the remote server
   runs no argument conversion: they are converted here from the keywords'
   type hints, with Robot Framework's own converter, so ``timeout=2 s`` works
-  and a bad value fails with the message a local run gives.
-* Return values must be XML-RPC values: a received message becomes a
-  dictionary with the same fields (see :func:`message_fields`).
+  and a bad value fails with the message a local run gives. A type Robot
+  has no converter for (``message: ReceivedMessage``) is passed on as it
+  came, as Robot does locally: the content keywords take the dictionary a
+  remote keyword returned for a message.
+* Return values must be XML-RPC values: a received message, an attachment
+  and a transcript session become dictionaries with the same fields (see
+  :mod:`SMTPLibrary.core.fields`), and ``None``, which XML-RPC cannot
+  carry, an empty string.
 * What keywords log reaches the calling suite's log: Robot is not running in
   the server process, so log calls are relayed to standard output in Robot's
   ``*LEVEL*`` syntax, which the remote server hands back with the result.
@@ -29,52 +34,33 @@ from typing import Any
 from robot.api import TypeInfo
 from robot.api import logger as robot_logger
 
+from .core.content import Attachment
+from .core.controller import cannot_listen
+from .core.fields import attachment_fields, message_fields, session_fields
 from .core.message import ReceivedMessage
 from .core.server import DEFAULT_HOST
+from .core.transcript import Session
 from .library import SMTPLibrary
 
 # XML 1.0 has no way to write these, not even escaped.
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def message_fields(message: ReceivedMessage) -> dict[str, Any]:
-    """A received message as XML-RPC can carry it: a dictionary with the fields of
-    :class:`ReceivedMessage`. ``raw`` stays bytes (XML-RPC binary), ``peer`` becomes a
-    list, ``received_at`` an ISO 8601 string, a missing ``text`` or ``html`` an empty
-    string; ``headers`` maps each header name, as spelt in the message, to its first
-    value; ``source`` replaces the parsed ``message``, which cannot travel."""
-    headers: dict[str, str] = {}
-    for name, value in message.headers.items_all():
-        headers.setdefault(name, value)
-    return {
-        "sender": message.sender,
-        "recipients": list(message.recipients),
-        "subject": message.subject,
-        "text": message.text or "",
-        "html": message.html or "",
-        "body": message.body,
-        "headers": headers,
-        "raw": bytes(message.raw),
-        "source": message.source,
-        "peer": list(message.peer) if isinstance(message.peer, (tuple, list)) else str(message.peer or ""),
-        "helo": message.helo or "",
-        "received_at": message.received_at.isoformat(),
-        "size": message.size,
-        "seq": message.seq,
-        "mail_options": list(message.mail_options),
-        "rcpt_options": list(message.rcpt_options),
-        "authenticated_as": message.authenticated_as or "",
-    }
-
-
 def to_remote(value: Any) -> Any:
-    """``value`` as XML-RPC carries it: every received message turned into :func:`message_fields`,
-    and in every text the characters XML 1.0 cannot hold (control characters other than tab and
-    line ends) replaced by U+FFFD. ``raw`` still has them: bytes travel as they are."""
+    """``value`` as XML-RPC carries it: every received message, attachment and transcript session
+    turned into its dictionary (:mod:`SMTPLibrary.core.fields`), ``None`` into an empty string, and
+    in every text the characters XML 1.0 cannot hold (control characters other than tab and line
+    ends) replaced by U+FFFD. Bytes (``raw``, an attachment's ``content``) travel as they are."""
     if isinstance(value, ReceivedMessage):
         return to_remote(message_fields(value))
+    if isinstance(value, Attachment):
+        return to_remote(attachment_fields(value))
+    if isinstance(value, Session):
+        return to_remote(session_fields(value))
+    if value is None:
+        return ""
     if isinstance(value, dict):
-        return {str(key): to_remote(item) for key, item in value.items()}
+        return {xml_safe(str(key)): to_remote(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_remote(item) for item in value]
     if isinstance(value, str):
@@ -99,8 +85,13 @@ class _Keyword:
         bound = self.signature.bind(*args, **kwargs)
         for name, value in bound.arguments.items():
             if name in self.types:
-                # Raises ValueError("Argument 'timeout' got value ..."), as a local run reports it.
-                bound.arguments[name] = self.types[name].convert(value, name=name)
+                try:
+                    # Raises ValueError("Argument 'timeout' got value ..."), as a local run reports it.
+                    bound.arguments[name] = self.types[name].convert(value, name=name)
+                except TypeError:
+                    # No converter for the type (ReceivedMessage): Robot's own argument
+                    # conversion passes such a value on as it is, and so does this.
+                    pass
         return self.method(*bound.args, **bound.kwargs)
 
     def argument_spec(self) -> list[str]:
@@ -216,7 +207,11 @@ def serve(
 
     remote = RemoteLibrary(library)
     server = RobotRemoteServer(remote, host=host, port=port, serve=False)
-    bound = server.activate()
+    try:
+        bound = server.activate()
+    except OSError as error:
+        remote.close()
+        raise cannot_listen("the remote library server", host, port, error) from None
     try:
         if port_file is not None:
             _write_whole(port_file, f"{bound}\n")

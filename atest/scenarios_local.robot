@@ -27,3 +27,15 @@ Stopping servers
 
 Unique addresses
     Unique addresses
+
+Read what a message says
+    Read what a message says
+
+Read a forwarded message
+    Read a forwarded message
+
+Transcript of refused and accepted mail
+    Transcript of refused and accepted mail
+
+TLS and login
+    TLS and login

@@ -38,6 +38,18 @@ Stopping servers
 Unique addresses
     Unique addresses
 
+Read what a message says
+    Read what a message says
+
+Read a forwarded message
+    Read a forwarded message
+
+Transcript of refused and accepted mail
+    Transcript of refused and accepted mail
+
+TLS and login
+    TLS and login
+
 A message is a dictionary on this side
     ${port} =    Start SMTP Server
     Send Mail    ${port}    subject=Remote

@@ -264,3 +264,60 @@ Feature: A failing step says what went wrong, as the Robot keyword does
       """
       2 scenarios passed, 1 failed, 7 error
       """
+
+  Scenario: A later scenario of a per-feature server cannot ask for another server
+    Given a feature file "per_feature.feature" with
+      """
+      @smtp.per_feature
+      Feature: Shared server
+        Scenario: Plain
+          Given an SMTP server is running
+
+        Scenario: With STARTTLS
+          Given an SMTP server is running with STARTTLS
+
+        Scenario: With a login
+          Given an SMTP server is running that requires login as "alice" with password "s3cret"
+
+        Scenario: Plain again
+          Given an SMTP server is running
+      """
+    When behave runs the features
+    Then it should fail
+    And the output should contain
+      """
+      The SMTP server of this feature (@smtp.per_feature) on 127.0.0.1:
+      """
+    And the output should contain
+      """
+      has tls='none', but this scenario asks for tls='starttls'. The scenarios of the feature share one server: start it the same way in each (in the Background), or remove the tag.
+      """
+    And the output should contain
+      """
+      has tls='none', credentials=None, auth_required=False, but this scenario asks for tls='starttls', credentials='********', auth_required=True.
+      """
+    And the output should contain
+      """
+      2 scenarios passed, 0 failed, 2 error
+      """
+
+  Scenario: A wrong smtp_timeout names the userdata and what it takes
+    Given a feature file "timeout.feature" with
+      """
+      Feature: Timeout
+        Scenario: Wait
+          Given an SMTP server is running
+          Then 0 messages should be received
+      """
+    When behave runs the features with "-D smtp_timeout=soon"
+    Then it should fail
+    And the output should contain
+      """
+      userdata smtp_timeout must be a number of seconds, 0 or more (such as -D smtp_timeout=2.5), got 'soon'.
+      """
+    When behave runs the features with "-D smtp_timeout=-1"
+    Then it should fail
+    And the output should contain
+      """
+      userdata smtp_timeout must be a number of seconds, 0 or more (such as -D smtp_timeout=2.5), got '-1'.
+      """

@@ -212,16 +212,39 @@ def test_mbox_and_latest_file(serve, tmp_path):
     assert read.count("=====") == 2, read
 
 
-def test_port_in_use_is_one_line_and_status_2():
+# Both commands that listen answer a bad --port alike: one line, status 2.
+LISTENERS = {"serve": "an SMTP server", "remote": "the remote library server"}
+
+
+@pytest.mark.parametrize(("command", "what"), LISTENERS.items())
+def test_port_in_use_is_one_line_and_status_2(command, what):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([*SERVE, "--port", str(port)], capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [sys.executable, "-m", "SMTPLibrary", command, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"smtplibrary serve: Cannot start an SMTP server on 127.0.0.1:{port}: the port is already in use.\n"
+        == f"smtplibrary {command}: Cannot start {what} on 127.0.0.1:{port}: the port is already in use.\n"
+    )
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", LISTENERS)
+@pytest.mark.parametrize("port", ["65536", "-1", "smtp"])
+def test_a_port_out_of_range_is_refused_before_anything_starts(command, port):
+    result = subprocess.run(
+        [sys.executable, "-m", "SMTPLibrary", command, "--port", port], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        f"smtplibrary {command}: error: argument --port: invalid port '{port}': expected a number from 0 to 65535\n"
     )
     assert result.stdout == ""
 

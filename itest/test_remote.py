@@ -11,8 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from SMTPLibrary.core.message import ReceivedMessage
-from SMTPLibrary.remote import RemoteLibrary, _LogRelay, message_fields, to_remote
+from SMTPLibrary.remote import RemoteLibrary, _LogRelay
 
 SOURCE = (
     b"From: app@example.com\r\nTo: alice@example.com\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n"
@@ -83,14 +82,6 @@ def test_received_messages_become_dictionaries_that_survive_xmlrpc(remote):
     assert "\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\n" in msg["source"]
     messages = run(remote, "Get Messages")
     assert [message["subject"] for message in messages] == ["Grüße"]
-
-
-def test_message_fields_of_a_minimal_message():
-    fields = message_fields(ReceivedMessage(b"\r\n", "", []))
-    assert fields["text"] == "" and fields["html"] == "" and fields["subject"] == ""
-    assert fields["peer"] == "" and fields["helo"] == "" and fields["authenticated_as"] == ""
-    assert to_remote([ReceivedMessage(b"\r\n", "", [])])[0]["recipients"] == []
-    assert to_remote(3) == 3
 
 
 def test_failures_keep_their_messages(remote):

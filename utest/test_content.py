@@ -132,6 +132,16 @@ def test_find_attachment_and_its_failures():
         content.find_attachment(message(b"Subject: s\r\n\r\nbody\r\n", seq=0), "x")
 
 
+def test_require_html_containing_finds_literal_text_and_fails_showing_the_html():
+    html_only = message(b"Subject: s\r\nContent-Type: text/html\r\n\r\n<p>Dear (Alice)</p>\r\n", seq=5)
+    assert content.require_html_containing(html_only, "Dear (Alice)") == "<p>Dear (Alice)</p>\n"
+    with pytest.raises(ContentMismatch) as failure:
+        content.require_html_containing(html_only, "Dear Bob")
+    assert str(failure.value) == "Message #5 does not match: HTML '<p>Dear (Alice)</p>' did not contain 'Dear Bob'."
+    with pytest.raises(ContentMismatch, match=r"^Message #6 has no text/html part; its parts: text/plain\.$"):
+        content.require_html_containing(message(b"Subject: s\r\n\r\nplain\r\n", seq=6), "x")
+
+
 def test_require_text_and_html_fail_naming_the_parts_there_are():
     html_only = message(b"Subject: s\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n", seq=3)
     assert content.require_html(html_only) == "<p>hi</p>\n"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import smtplib
 
 import pytest
 
-from SMTPLibrary.core import InvalidArgument, SMTPServer
+from SMTPLibrary.core import InvalidArgument, SMTPServer, StorageError
 from SMTPLibrary.core.isolation import Isolation, check_auto_reset, reset_for_next_test, unique_address
 from SMTPLibrary.core.message import ReceivedMessage
 from SMTPLibrary.core.registry import ServerRegistry
@@ -45,6 +46,71 @@ def test_reset_for_next_test_empties_the_mailbox():
     server.mailbox.add(mail())
     reset_for_next_test(server)
     assert server.mailbox.count() == 0
+
+
+def test_reset_for_next_test_clears_mail_transcript_statistics_and_faults():
+    with SMTPServer() as server, smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
+        client.sendmail("a@example.com", ["b@example.com"], b"Subject: one\r\n\r\nx\r\n")
+        server.faults.reply("RCPT", 451, count=0)
+        reset_for_next_test(server)
+        assert server.mailbox.count() == 0
+        assert server.transcript.sessions() == []
+        assert server.stats.snapshot().messages == 0
+        assert server.faults.rules == []
+
+
+def lose_the_maildir(server: SMTPServer, maildir) -> None:
+    """Leave an error pending for the next check: a message the server cannot write to disk."""
+    (maildir / "new").rmdir()
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
+        client.sendmail("a@example.com", ["b@example.com"], b"Subject: lost\r\n\r\nx\r\n")
+    assert server.flush(10)
+
+
+def test_a_pending_error_neither_stops_the_fresh_start_nor_gets_lost(servers, tmp_path):
+    isolation = Isolation(servers, "test")
+    isolation.start("suite", "s1")
+    broken = SMTPServer(maildir=tmp_path / "mail")
+    broken.start()
+    servers.add(broken, "broken")
+    other = start(servers, "other")
+    lose_the_maildir(broken, tmp_path / "mail")
+    for server in (broken, other):
+        server.faults.reply("RCPT", 451, count=0)
+    other.mailbox.add(mail())
+
+    isolation.start("test", "s1-t1")  # the listener: nothing may escape it
+
+    assert broken.mailbox.count() == other.mailbox.count() == 0
+    assert broken.faults.rules == other.faults.rules == []
+    test_server = start(servers, "in-test")
+    isolation.end("test", "s1-t1")
+    assert not test_server.running, "the server started in the test outlived it"
+    # The error is still there for the test's first keyword.
+    with pytest.raises(StorageError, match=r"^Could not write 1 message\(s\) to Maildir "):
+        broken.check()
+
+
+def test_the_engine_reset_never_raises_and_keeps_faults_unless_asked(tmp_path):
+    with SMTPServer(maildir=tmp_path / "mail") as server:
+        lose_the_maildir(server, tmp_path / "mail")
+        server.faults.reply("RCPT", 451, count=0)
+        super(SMTPServer, server).reset()
+        assert server.mailbox.count() == 0 and len(server.faults.rules) == 1
+        super(SMTPServer, server).reset(faults=True)
+        assert server.faults.rules == []
+        with pytest.raises(StorageError):
+            server.check()
+
+
+def test_the_api_reset_reports_a_pending_error_first(tmp_path):
+    with SMTPServer(maildir=tmp_path / "mail") as server:
+        lose_the_maildir(server, tmp_path / "mail")
+        with pytest.raises(StorageError):
+            server.reset()
+        (tmp_path / "mail" / "new").mkdir()
+        server.reset()
+        assert server.get_message_count() == 0
 
 
 def test_test_mode_empties_every_server_when_a_test_starts(servers):

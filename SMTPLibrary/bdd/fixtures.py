@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+import math
 from typing import Any
 
+from ..core import server as engine
 from ..core.api import SMTPServer
 from ..core.errors import InvalidArgument
 from ..core.isolation import reset_for_next_test
@@ -12,12 +15,24 @@ DEFAULT_TIMEOUT = 5.0
 # A feature with this tag shares one server between its scenarios.
 PER_FEATURE_TAG = "smtp.per_feature"
 _FEATURE_SERVER = "_smtplibrary_server"
+_FEATURE_OPTIONS = "_smtplibrary_server_options"
+# What SMTPServer does with an option left out, so that leaving one out and giving its default compare equal.
+_DEFAULTS = {
+    name: parameter.default
+    for server_class in (engine.SMTPServer, SMTPServer)
+    for name, parameter in inspect.signature(server_class).parameters.items()
+    if parameter.default is not parameter.empty and name != "port"
+}
 # ``behave -D smtp_maildir=mail`` keeps every scenario's mail on disk (see SMTPServer).
 STORAGE_USERDATA = {"maildir": "smtp_maildir", "mbox": "smtp_mbox", "latest": "smtp_latest"}
 
 
 def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
     """Start an SMTP server for the running scenario and return it.
+
+    ``options`` are those of :class:`~SMTPLibrary.SMTPServer`: the arguments
+    of the Robot keyword Start SMTP Server, all but ``alias`` (a scenario has
+    one server).
 
     The server is stopped when the scenario ends, passed or failed: the
     cleanup is registered before the server starts, so even a failed start
@@ -27,7 +42,8 @@ def use_smtp_server(context: Any, port: int = 0, **options: Any) -> SMTPServer:
 
     In a feature tagged ``@smtp.per_feature`` the first call starts the
     server for the whole feature, stopped when the feature ends; later calls,
-    in later scenarios, return that server with an empty mailbox.
+    in later scenarios, return that server with an empty mailbox, and fail
+    (naming the difference) when they ask for other options than it has.
     """
     for option, name in STORAGE_USERDATA.items():
         value = context.config.userdata.get(name)
@@ -56,12 +72,14 @@ def _use_feature_server(context: Any, feature: Any, port: int, **options: Any) -
         context.add_cleanup(stop, layer="feature")
         server.start()
         setattr(feature, _FEATURE_SERVER, server)
+        setattr(feature, _FEATURE_OPTIONS, options)
     else:
         if port and port != server.port:
             raise InvalidArgument(
                 f"The SMTP server of this feature (@{PER_FEATURE_TAG}) runs on {server.address}: "
                 f"it cannot move to port {port} in another scenario."
             )
+        _check_same_options(server, getattr(feature, _FEATURE_OPTIONS), options)
         server.check()
         reset_for_next_test(server)
     context.smtp_server = server
@@ -69,10 +87,44 @@ def _use_feature_server(context: Any, feature: Any, port: int, **options: Any) -
     return server
 
 
+def _check_same_options(server: SMTPServer, started: dict[str, Any], asked: dict[str, Any]) -> None:
+    """Fail, naming each difference, when a later scenario asks for another server than the feature's:
+    handing it the feature's server would test something else than the scenario says."""
+    order = list(_DEFAULTS)
+    names = sorted(
+        set(started) | set(asked), key=lambda name: (order.index(name) if name in order else len(order), name)
+    )
+    differences = [
+        name for name in names if started.get(name, _DEFAULTS.get(name)) != asked.get(name, _DEFAULTS.get(name))
+    ]
+    if not differences:
+        return
+
+    def described(options: dict[str, Any]) -> str:
+        return ", ".join(f"{name}={_shown(name, options.get(name, _DEFAULTS.get(name)))}" for name in differences)
+
+    raise InvalidArgument(
+        f"The SMTP server of this feature (@{PER_FEATURE_TAG}) on {server.address} has {described(started)}, "
+        f"but this scenario asks for {described(asked)}. The scenarios of the feature share one server: "
+        "start it the same way in each (in the Background), or remove the tag."
+    )
+
+
+def _shown(name: str, value: Any) -> str:
+    # Passwords are never shown, in failures least of all.
+    return "'********'" if name == "credentials" and value is not None else repr(value)
+
+
 def smtp_timeout(context: Any) -> float:
     """Seconds a step waits for mail: ``-D smtp_timeout=2`` on the command line, else 5."""
     value = context.config.userdata.get("smtp_timeout", DEFAULT_TIMEOUT)
     try:
-        return float(value)
-    except ValueError:
-        raise ValueError(f"userdata smtp_timeout must be a number of seconds, got {value!r}.") from None
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise InvalidArgument(
+            f"userdata smtp_timeout must be a number of seconds, 0 or more (such as -D smtp_timeout=2.5), "
+            f"got {value!r}."
+        )
+    return seconds

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from ..core.errors import ServerError
 from ..core.server import DEFAULT_HOST
+from .arguments import port_number
 
 # Robot Framework's Remote library connects here when given no address.
 DEFAULT_PORT = 8270
@@ -27,7 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"address to listen on (default {DEFAULT_HOST}: this machine only; 0.0.0.0 for every interface)",
     )
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on, 0 for a free one (default {DEFAULT_PORT})"
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help=f"port to listen on, 0 for a free one (default {DEFAULT_PORT})",
     )
     parser.add_argument(
         "--port-file", type=Path, metavar="PATH", help="write the port listened on to PATH, removed on exit"
@@ -38,5 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     from ..remote import serve
 
-    serve(options.host, options.port, options.port_file)
+    try:
+        serve(options.host, options.port, options.port_file)
+    except ServerError as error:
+        # One line and status 2, as `smtplibrary serve` says it (a port in use, an unknown host).
+        print(f"smtplibrary remote: {error}", file=sys.stderr)
+        return 2
     return 0

@@ -20,6 +20,7 @@ from ..core.mailbox import Mailbox
 from ..core.server import DEFAULT_HOST
 from ..core.storage import StoreWriter, open_stores
 from ..version import __version__
+from .arguments import port_number
 from .console import Console, ConsoleStore, final_statistics, periodic_statistics
 from .signals import StopSignals
 
@@ -43,16 +44,6 @@ examples:
 Ctrl+C or SIGTERM stops the server, prints the final statistics and exits 0.
 Exit status 2: the server could not start (port in use, bad mailbox path...).
 """
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"invalid port {text!r}: expected a number from 0 to 65535")
-    return port
 
 
 def _seconds(text: str) -> float:
@@ -89,7 +80,9 @@ def register(subparsers: Any) -> None:
         help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
         "anything else must be given here, e.g. 0.0.0.0 for every interface)",
     )
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every message whole, not just a line")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--maildir", metavar="DIR", help="also write every message to this Maildir (created if missing)")

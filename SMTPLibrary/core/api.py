@@ -121,11 +121,13 @@ class SMTPServer(server.SMTPServer):
     # -- the mock server methods -----------------------------------------------------
 
     @reported_at_the_call
-    def reset(self) -> None:
-        """Forget every message (the disk copies too) and the transcript, and zero the statistics."""
+    def reset(self, *, faults: bool = False) -> None:
+        """Forget every message (the disk copies too) and the transcript, and zero the statistics;
+        ``faults=True`` also clears the fault rules, as Robot and behave do before each test.
+
+        Raises first what went wrong in the server thread since the last call, if anything."""
         self.check()
-        super().reset()
-        self.stats.reset()
+        super().reset(faults=faults)
 
     @reported_at_the_call
     def get_messages(self) -> list[ReceivedMessage]:

@@ -317,6 +317,17 @@ def require_html(message: ReceivedMessage) -> str:
     return html
 
 
+def require_html_containing(message: ReceivedMessage, text: str) -> str:
+    """The HTML of ``message``, which must contain ``text`` literally (in its source); fails showing the HTML."""
+    from .matching import TextMatcher  # matching needs message, which needs this module: import when used
+
+    html = require_html(message)
+    matcher = TextMatcher("CONTAINS", text, "html")
+    if not matcher.matches(html):
+        raise ContentMismatch(f"{label(message)} does not match: {matcher.describe_miss('HTML', html)}.")
+    return html
+
+
 def _parts_hint(message: ReceivedMessage) -> str:
     content = of(message)
     kinds = []

@@ -42,15 +42,24 @@ SHUTDOWN_GRACE = 0.2
 SHUTDOWN_STEP = 0.01
 
 
+def cannot_listen(what: str, host: str, port: int, error: OSError) -> ServerError:
+    """Why ``what`` could not listen on ``host:port``, in one line without errno:
+    ``Cannot start an SMTP server on 127.0.0.1:25: the port is already in use.``"""
+    if isinstance(error, socket.gaierror):
+        reason = f"unknown host ({error.strerror})"
+    else:
+        reason = _BIND_ERRORS.get(error.errno, error.strerror or str(error))
+    return ServerError(f"Cannot start {what} on {format_address(host or '*', port)}: {reason}.")
+
+
 def bind(host: str, port: int) -> socket.socket:
     """A socket bound to ``host:port`` (port 0: a free port), not yet listening."""
-    where = format_address(host or "*", port)
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
     except socket.gaierror as error:
-        raise ServerError(f"Cannot start an SMTP server on {where}: unknown host ({error.strerror}).") from None
+        raise cannot_listen("an SMTP server", host, port, error) from None
     sock = socket.socket(family, kind, proto)
     try:
         # As asyncio does: a restarted server can bind its port again at once.
@@ -58,8 +67,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind(address)
     except OSError as error:
         sock.close()
-        reason = _BIND_ERRORS.get(error.errno, error.strerror or str(error))
-        raise ServerError(f"Cannot start an SMTP server on {where}: {reason}.") from None
+        raise cannot_listen("an SMTP server", host, port, error) from None
     return sock
 
 

@@ -3,8 +3,9 @@
 A run is a stack of scopes, suites holding tests. The Robot listener (and
 any other adapter) reports where each scope starts and ends; this module
 decides, according to the ``auto_reset`` mode, which mailboxes are emptied
-and which servers are stopped. :func:`reset_for_next_test` is the one place
-that says what "a fresh start" means, for Robot tests and behave scenarios alike.
+and which servers are stopped. :func:`reset_for_next_test` is what every Robot
+test and behave scenario starts from: the server's own reset (the one
+definition of a fresh start), fault rules included.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def check_auto_reset(value: str, name: str = "auto_reset") -> str:
 
 def reset_for_next_test(server: SMTPServer) -> None:
     """Bring ``server`` to the state every test (or scenario) starts from: an empty mailbox and
-    transcript, no faults."""
-    server.reset()
-    server.faults.clear()
+    transcript, zeroed statistics, no faults.
+
+    The engine's own reset, not a subclass's: it never raises, so an error the server thread
+    met stays for the test's first keyword (a listener's exception would lose it)."""
+    SMTPServer.reset(server, faults=True)
 
 
 def unique_address(token: str, name: str = "test", domain: str = "example.test") -> str:
@@ -82,11 +85,11 @@ class Isolation:
         """A suite or a test called ``key`` starts."""
         scope = Scope(kind, key, self.servers.owner, self.servers.current_alias)
         self._scopes.append(scope)
+        if self.mode == "test" or (self.mode == "suite" and kind == "suite"):
+            self.servers.owner = scope
         if kind == self.mode:
             for server in self.servers:
                 reset_for_next_test(server)
-        if self.mode == "test" or (self.mode == "suite" and kind == "suite"):
-            self.servers.owner = scope
 
     def end(self, kind: str, key: str) -> None:
         """The suite or test called ``key`` ends: its servers stop. An end without a

@@ -164,10 +164,17 @@ class SMTPServer:
             self.mailbox.close(f"The SMTP server on {self.address} was stopped.")
             controller.stop(timeout)
 
-    def reset(self) -> None:
-        """Empty the mailbox and forget the transcript, so that a test starts afresh; fault rules stay."""
+    def reset(self, *, faults: bool = False) -> None:
+        """Start afresh: empty the mailbox (its disk copies too), forget the transcript and zero the
+        statistics; with ``faults``, clear the fault rules as well (by default they stay).
+
+        The one definition of a fresh start, for every adapter. It never raises: an error
+        the server thread met stays for the next :meth:`check`."""
         self.mailbox.reset()
         self.transcript.clear()
+        self._handler.stats.reset()
+        if faults:
+            self.faults.clear()
 
     def check(self) -> None:
         """Raise what went wrong in the server thread since the last check, if anything.

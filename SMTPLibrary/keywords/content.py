@@ -10,6 +10,7 @@ from robot.api.deco import keyword
 from ..core import content
 from ..core.content import Attachment
 from ..core.errors import InvalidArgument
+from ..core.fields import is_message_fields, message_from_fields
 from ..core.files import save_message
 from ..core.formatting import shorten
 from ..core.message import ReceivedMessage
@@ -17,18 +18,21 @@ from .context import LibraryContext
 
 
 def as_message(value: object) -> ReceivedMessage:
-    """A message from what a keyword was given: a message, a list of exactly one
-    (what `Get Messages` returns), or the bytes of a message (read from an ``.eml``)."""
+    """A message from what a keyword was given: a message, the dictionary a remote keyword
+    returns for one, a list of exactly one (what `Get Messages` returns), or the bytes of a
+    message (read from an ``.eml``)."""
     if isinstance(value, ReceivedMessage):
         return value
+    if is_message_fields(value):
+        return message_from_fields(value)
     if isinstance(value, (bytes, bytearray)):
         return ReceivedMessage(bytes(value), "", [])
     if isinstance(value, (list, tuple)):
-        if len(value) == 1 and isinstance(value[0], ReceivedMessage):
-            return value[0]
+        if len(value) == 1 and _is_message(value[0]):
+            return as_message(value[0])
         if not value:
             raise InvalidArgument("Argument message must be one message, got an empty list: no message was found.")
-        if all(isinstance(item, ReceivedMessage) for item in value):
+        if all(_is_message(item) for item in value):
             raise InvalidArgument(
                 f"Argument message must be one message, got a list of {len(value)}: "
                 "pick one, for example ${messages}[0]."
@@ -39,6 +43,10 @@ def as_message(value: object) -> ReceivedMessage:
     )
 
 
+def _is_message(value: object) -> bool:
+    return isinstance(value, ReceivedMessage) or is_message_fields(value)
+
+
 class ContentKeywords(LibraryContext):
     @keyword("Get Message Text")
     def get_message_text(self, message: ReceivedMessage) -> str:
@@ -46,7 +54,9 @@ class ContentKeywords(LibraryContext):
 
         ``message`` is a message returned by `Message Should Be Received Matching`,
         a list of one message as `Get Messages` returns, or the bytes of a
-        message. The text is decoded as described in `Message content`: several
+        message; through the Remote library, the dictionary a keyword returned
+        for a message (see `Parallel and remote runs`). So is it for every
+        keyword that takes a ``message``. The text is decoded as described in `Message content`: several
         inline text parts (a mailing list footer, say) are joined in order;
         line ends are ``\\n``. The failure names the parts the message does have.
 

@@ -7,8 +7,6 @@ from typing import Any
 from behave import then
 
 from ...core import content
-from ...core.errors import ContentMismatch
-from ...core.matching import TextMatcher
 from .context import last_message
 
 
@@ -24,8 +22,4 @@ def step_attachment_named(context: Any, filename: str) -> None:
 
 @then('the message HTML should contain "{text}"')
 def step_html_contains(context: Any, text: str) -> None:
-    message = last_message(context)
-    html = content.require_html(message)
-    matcher = TextMatcher("CONTAINS", text, "html")
-    if not matcher.matches(html):
-        raise ContentMismatch(f"{content.label(message)} does not match: {matcher.describe_miss('HTML', html)}.")
+    content.require_html_containing(last_message(context), text)
