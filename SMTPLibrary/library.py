@@ -377,7 +377,10 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     run is killed. They happen in the background, in arrival order: keywords
     that wait return as soon as a message is in memory, and the disk copy
     is complete once `Stop SMTP Server` or `Reset Mailbox` returns.
-    `Reset Mailbox` empties the disk mailboxes too.
+    `Reset Mailbox` empties the disk mailboxes too. A disk that makes no
+    progress for 5 seconds fails these keywords instead of hanging the run;
+    the automatic reset when a test starts gives up after as long, and
+    reports it.
 
     = behave =
 
