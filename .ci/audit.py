@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from importlib.metadata import requires
+from pathlib import Path
 
 DISTRIBUTION = "robotframework-smtplibrary"
 
@@ -21,10 +22,12 @@ def runtime_requirements() -> list[str]:
 
 
 def main() -> int:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as requirements:
-        requirements.write("\n".join(runtime_requirements()) + "\n")
     command = [sys.executable, "-m", "pip_audit", "--progress-spinner", "off", "--format", "json"]
-    result = subprocess.run([*command, "-r", requirements.name], capture_output=True, text=True, timeout=300)
+    # A folder of our own, removed with what is in it: pip-audit reads the file by name while it exists.
+    with tempfile.TemporaryDirectory(prefix="smtplibrary-audit-") as folder:
+        requirements = Path(folder, "requirements.txt")
+        requirements.write_text("\n".join(runtime_requirements()) + "\n", encoding="utf-8")
+        result = subprocess.run([*command, "-r", str(requirements)], capture_output=True, text=True, timeout=300)
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from robot.api.deco import library
 
+from .core.mailbox import DEFAULT_TIMEOUT
 from .keywords.content import ContentKeywords
 from .keywords.faults import FaultKeywords
 from .keywords.isolation import IsolationKeywords
@@ -275,7 +276,7 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     Keywords that find messages log each one as a card: the envelope, the
     decoded headers, the text, the HTML part rendered, the attachments with
     their sizes, the links, any decoding problem, the source, and a link to
-    the message saved as an ``.eml`` file under ``${OUTPUT DIR}/mail/``,
+    the message saved as an ``.eml`` file under ``${OUTPUT DIR}/smtplibrary-mail/``,
     which opens in any mail reader.
 
     Nothing from a message can run in the log: everything is escaped, and
@@ -380,7 +381,7 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     | mbox         | One mbox file, every message after the other. |
     | latest       | One file that always holds the newest message only, for scripts. |
 
-    | Start SMTP Server    maildir=${OUTPUT DIR}/mail
+    | Start SMTP Server    maildir=${OUTPUT DIR}/maildir
 
     Each message on disk starts with ``X-Peer``, ``X-MailFrom`` and
     ``X-RcptTo`` headers holding the envelope, and has ``LF`` line ends.
@@ -388,7 +389,10 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     run is killed. They happen in the background, in arrival order: keywords
     that wait return as soon as a message is in memory, and the disk copy
     is complete once `Stop SMTP Server` or `Reset Mailbox` returns.
-    `Reset Mailbox` empties the disk mailboxes too.
+    `Reset Mailbox` empties the disk mailboxes too. A disk that makes no
+    progress for 5 seconds fails these keywords instead of hanging the run;
+    the automatic reset when a test starts gives up after as long, and
+    reports it.
 
     = behave =
 
@@ -446,7 +450,7 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     scenario's mail on disk, see `Persistent mailboxes`.
     """
 
-    def __init__(self, timeout: timedelta = timedelta(seconds=5), auto_reset: str = "test") -> None:
+    def __init__(self, timeout: timedelta = timedelta(seconds=DEFAULT_TIMEOUT), auto_reset: str = "test") -> None:
         """``timeout`` is the default wait of keywords that wait for mail; see `Time format`.
 
         ``auto_reset`` is ``test``, ``suite`` or ``none``: when mailboxes are

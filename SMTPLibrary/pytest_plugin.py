@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from .core.api import SMTPServer
+from .core.registry import stop_servers
 
 
 @pytest.fixture
@@ -31,14 +32,7 @@ def smtp_server_factory() -> Iterator[Callable[..., SMTPServer]]:
         return server
 
     yield start
-    errors = []
-    for server in servers:
-        try:
-            server.stop()
-        except Exception as error:  # noqa: BLE001 - stop the others, then report
-            errors.append(error)
-    if errors:
-        raise errors[0]
+    stop_servers(servers)
 
 
 @pytest.fixture

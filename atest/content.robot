@@ -219,7 +219,7 @@ Attachment and link criteria name the nearest miss
 A found message is saved next to the log
     ${msg} =    Send Corpus Message    ${GMAIL}
     ${name} =    Evaluate    'message-%d-%s.eml' % ($msg.seq, hashlib.sha256($msg.raw).hexdigest()[:10])    modules=hashlib
-    ${saved} =    Get Binary File    ${OUTPUT DIR}/mail/${name}
+    ${saved} =    Get Binary File    ${OUTPUT DIR}/smtplibrary-mail/${name}
     Should Be Equal    ${saved}    ${msg.raw}
 
 Every corpus message reads as expected through the keywords

@@ -49,6 +49,11 @@ Message Count Should Be uses the library timeout by default
     ...    Expected 1 message but 0 arrived in 2 seconds. No message arrived.
     ...    Message Count Should Be    1
 
+Message Count Should Be refuses a negative count
+    Run Keyword And Expect Error
+    ...    EQUALS:The expected message count must be a whole number, 0 or more; got -1.
+    ...    Message Count Should Be    -1
+
 Get Messages returns every message oldest first
     Send Two Mails
     ${messages} =    Get Messages

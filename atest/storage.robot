@@ -50,6 +50,37 @@ Messages are kept in an mbox file and the newest in a latest file
     Should Contain    ${latest}    Subject: Second
     Should Not Contain    ${latest}    Subject: First
 
+A bounded mailbox keeps the newest in memory and every message on disk
+    ${port} =    Start SMTP Server    maildir=${DIR}${/}mail    max_messages=1
+    Send Mail    ${port}    subject=First
+    Send Mail    ${port}    subject=Second
+    Message Should Be Received Matching    subject=Second
+    Message Count Should Be    1    timeout=0 s
+    Stop SMTP Server
+    ${subjects} =    Maildir Subjects    ${DIR}${/}mail
+    Should Be Equal    ${subjects}    ${{ ['First', 'Second'] }}
+
+The documented Maildir in the output directory works after a card was logged
+    ${port} =    Start SMTP Server
+    Send Mail    ${port}    subject=Logged
+    Message Should Be Received Matching    subject=Logged    # logs its card, the .eml saved under ${OUTPUT DIR}
+    Stop SMTP Server
+    # The examples of the library and keyword documentation, as written.
+    ${folders} =    Evaluate
+    ...    sorted(set(re.findall(r'maildir=[$][{]OUTPUT DIR[}]/([A-Za-z0-9_-]+)', SMTPLibrary.SMTPLibrary.__doc__ + SMTPLibrary.SMTPLibrary.start_smtp_server.__doc__)))
+    ...    modules=re,SMTPLibrary
+    Should Not Be Empty    ${folders}
+    FOR    ${folder}    IN    @{folders}
+        ${port} =    Start SMTP Server    maildir=${OUTPUT DIR}/${folder}
+        Send Mail    ${port}    subject=Kept in ${folder}
+        Stop SMTP Server
+        ${subjects} =    Maildir Subjects    ${OUTPUT DIR}${/}${folder}
+        Should Contain    ${subjects}    Kept in ${folder}
+        Remove Directory    ${OUTPUT DIR}${/}${folder}    recursive=True
+    END
+    # The card's .eml file went to a folder of its own.
+    Directory Should Not Be Empty    ${OUTPUT DIR}${/}smtplibrary-mail
+
 Start SMTP Server refuses a Maildir path that is a file
     Create File    ${DIR}${/}notes.txt    mine
     Run Keyword And Expect Error

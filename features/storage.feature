@@ -20,6 +20,32 @@ Feature: Mail kept on disk with -D smtp_maildir, -D smtp_mbox and -D smtp_latest
     Then it should pass
     And the Maildir "mail" should hold messages with subjects "First, Second"
 
+  Scenario: A bounded mailbox keeps the newest in memory and every message in the Maildir
+    Given a steps module "bounded.py" with
+      """
+      from behave import given
+
+      from SMTPLibrary.bdd.fixtures import use_smtp_server
+
+
+      @given("an SMTP server keeping {count:d} message is running")
+      def step_bounded_server(context, count):
+          use_smtp_server(context, max_messages=count)
+      """
+    And a feature file "bounded.feature" with
+      """
+      Feature: Bounded
+        Scenario: Two messages, one kept in memory
+          Given an SMTP server keeping 1 message is running
+          When a message is sent from "app@example.com" to "alice@example.com" with subject "First"
+          And a message is sent from "app@example.com" to "alice@example.com" with subject "Second"
+          Then a message with subject "Second" should be received
+          And 1 message should be received
+      """
+    When behave runs the features with "-D smtp_maildir=mail"
+    Then it should pass
+    And the Maildir "mail" should hold messages with subjects "First, Second"
+
   Scenario: Resetting the mailbox empties the Maildir
     Given a feature file "reset.feature" with
       """

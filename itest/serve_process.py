@@ -38,6 +38,12 @@ class ServeProcess:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        # stderr is read as it comes too, so that a test can wait for an error while the server runs.
+        self.error_lines: list[str] = []
+        self._error_queue: queue.Queue[str | None] = queue.Queue()
+        self._stderr_text: list[str] = []
+        self._error_reader = threading.Thread(target=self._read_errors, daemon=True)
+        self._error_reader.start()
         self.stderr = ""
         self.port = 0
 
@@ -46,19 +52,36 @@ class ServeProcess:
             self._queue.put(line.rstrip("\n"))
         self._queue.put(None)
 
+    def _read_errors(self) -> None:
+        for line in self.process.stderr:
+            self._stderr_text.append(line)
+            self._error_queue.put(line.rstrip("\n"))
+        self._error_queue.put(None)
+
     def expect(self, pattern: str, timeout: float = TIMEOUT) -> re.Match[str]:
         """The first new output line that matches ``pattern`` (``re.search``); fails with the output so far."""
+        return self._expect(self._queue, self.lines, "Output", pattern, timeout)
+
+    def expect_error(self, pattern: str, timeout: float = TIMEOUT) -> re.Match[str]:
+        """The first new stderr line that matches ``pattern``, while the process runs."""
+        return self._expect(self._error_queue, self.error_lines, "Stderr", pattern, timeout)
+
+    def _expect(
+        self, lines: queue.Queue[str | None], seen: list[str], name: str, pattern: str, timeout: float
+    ) -> re.Match[str]:
         compiled = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
             try:
-                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise AssertionError(f"No line matching {pattern!r} in {timeout} s. Output:\n" + self.output) from None
+                so_far = "\n".join(seen)
+                raise AssertionError(f"No line matching {pattern!r} in {timeout} s. {name}:\n{so_far}") from None
             if line is None:
-                self._queue.put(None)
-                raise AssertionError(f"Output ended without a line matching {pattern!r}. Output:\n" + self.output)
-            self.lines.append(line)
+                lines.put(None)
+                so_far = "\n".join(seen)
+                raise AssertionError(f"{name} ended without a line matching {pattern!r}. {name}:\n{so_far}")
+            seen.append(line)
             match = compiled.search(line)
             if match:
                 return match
@@ -80,7 +103,8 @@ class ServeProcess:
             if line is None:
                 break
             self.lines.append(line)
-        self.stderr = self.process.stderr.read()
+        self._error_reader.join(TIMEOUT)
+        self.stderr = "".join(self._stderr_text)
         self.process.stderr.close()
         self.process.stdout.close()
         return status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import mailbox
 import os
 import pty
@@ -345,6 +346,72 @@ def test_a_failed_disk_write_is_said_and_the_server_goes_on(serve, tmp_path):
         "FileNotFoundError: No such file or directory.\n"
     )
     assert [m["subject"] for m in mailbox.Maildir(maildir, factory=None)] == ["Kept"]
+
+
+def test_without_statistics_a_failed_disk_write_is_said_while_the_server_runs(serve, tmp_path):
+    maildir = tmp_path / "mail"
+    server = serve("--port", "0", "--maildir", str(maildir), "--stats-interval", "0")
+    (maildir / "new").rmdir()
+    swaks(server.port, "Lost")
+    server.expect("subject 'Lost'")
+    server.expect_error(
+        rf"^smtplibrary serve: Could not write 1 message\(s\) to Maildir {re.escape(str(maildir))}: FileNotFoundError"
+    )
+    assert server.process.poll() is None  # said, and the server goes on
+    (maildir / "new").mkdir()
+    swaks(server.port, "Kept")
+    server.expect("subject 'Kept'")
+    assert server.stop() == 1
+    assert not [line for line in server.lines if re.match(r"\d\d:\d\d:\d\d statistics: ", line)]
+    assert len(server.stderr.splitlines()) == 1, server.stderr
+    assert [m["subject"] for m in mailbox.Maildir(maildir, factory=None)] == ["Kept"]
+
+
+def plain_login(port: int) -> int:
+    """The reply code to AUTH PLAIN app:s3cret on a connection without TLS."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+        client.ehlo()
+        return client.docmd("AUTH", "PLAIN " + base64.b64encode(b"\0app\0s3cret").decode())[0]
+
+
+def test_logins_without_tls_only_with_allow_plaintext_auth(serve):
+    strict = serve("--port", "0", "--credentials", "app:s3cret")
+    assert "AUTH PLAIN and LOGIN for app, over TLS only." in strict.lines
+    with smtplib.SMTP("127.0.0.1", strict.port, timeout=10) as client:
+        client.ehlo()
+        assert not client.has_extn("auth")
+    assert plain_login(strict.port) == 538
+    assert strict.stop() == 0
+
+    lenient = serve("--port", "0", "--credentials", "app:s3cret", "--allow-plaintext-auth")
+    assert "AUTH PLAIN and LOGIN for app, with or without TLS." in lenient.lines
+    assert plain_login(lenient.port) == 235
+    login = ("--auth", "LOGIN", "--auth-user", "app", "--auth-password", "s3cret")
+    swaks(lenient.port, "Plain login", options=login)
+    lenient.expect("subject 'Plain login'")
+    assert lenient.stop() == 0
+    assert "s3cret" not in lenient.output + lenient.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [
+        ("--port", "70000", "invalid port '70000': expected a number from 0 to 65535"),
+        ("--port", "-1", "invalid port '-1': expected a number from 0 to 65535"),
+        ("--port", "smtp", "invalid port 'smtp': expected a number from 0 to 65535"),
+        ("--stats-interval", "-5", "invalid interval '-5': expected seconds, 0 or more"),
+        ("--stats-interval", "nan", "invalid interval 'nan': expected seconds, 0 or more"),
+        ("--stats-interval", "soon", "invalid interval 'soon': expected seconds, 0 or more"),
+        ("--max-messages", "-1", "invalid count '-1': expected a whole number, 0 or more"),
+        ("--max-messages", "1.5", "invalid count '1.5': expected a whole number, 0 or more"),
+    ],
+)
+def test_invalid_option_values_are_a_usage_error_and_status_2(option, value, error):
+    result = subprocess.run([*SERVE, option, value], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0].startswith("usage: smtplibrary serve ")
+    assert result.stderr.splitlines()[-1] == f"smtplibrary serve: error: argument {option}: {error}"
 
 
 def test_starttls_and_logins_with_swaks_and_curl_verifying_the_certificate(serve, tmp_path):

@@ -1,4 +1,4 @@
-"""The Robot Framework example of the README runs as written, from the repository root."""
+"""The examples of the README run as written, from the repository root: the Robot suite and every Python block."""
 
 import re
 import subprocess
@@ -21,3 +21,12 @@ def test_readme_robot_example_passes(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_python_examples_run(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert len(examples) >= 3
+    for code in examples:
+        result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{code}\n---\n{result.stdout}{result.stderr}"

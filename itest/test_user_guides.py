@@ -18,11 +18,14 @@ import signal
 import socket
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 from serve_process import SERVE, ServeProcess
 
 from SMTPLibrary.cli.console import periodic_statistics
+from SMTPLibrary.core.matching import CRITERIA_NAMES
+from SMTPLibrary.core.message import ReceivedMessage
 from SMTPLibrary.core.stats import Snapshot
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -81,6 +84,22 @@ def test_python_api_examples_run_and_print_what_the_guide_says(tmp_path):
         follows = found[index + 1] if index + 1 < len(found) else None
         if follows and follows[0] == "text" and follows[2].strip() == "prints":
             assert result.stdout == follows[1], result.stdout
+
+
+def test_python_api_guide_lists_every_criterion_and_message_attribute():
+    text = (DOCS / "python-api.md").read_text(encoding="utf-8")
+
+    def first_column(section: str) -> set[str]:
+        body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+        return {name for row in re.findall(r"^\| ([^|]+)\|", body, re.M) for name in re.findall(r"`(\w+)", row)}
+
+    assert first_column("Criteria") == set(CRITERIA_NAMES)
+    attributes = {
+        name
+        for name, value in vars(ReceivedMessage).items()
+        if not name.startswith("_") and isinstance(value, (property, types.MemberDescriptorType))
+    }
+    assert first_column("Messages") - {"Attribute"} == attributes
 
 
 # -- pytest --------------------------------------------------------------------------------------------------
@@ -197,6 +216,14 @@ def test_cli_tls_example_prints_as_shown():
         ca = next(line for line in server.lines if line.startswith("Clients can trust")).split(" in ", 1)[1][:-1]
         assert Path(ca).is_file()
         documented_ca = next(line for line in expected if line.startswith("Clients can trust")).split(" in ", 1)[1][:-1]
+
+        # The guide's file is one the server could name: only the random folder name and the numbers differ
+        # (the temporary directory itself is the machine's).
+        def shape(path: str) -> str:
+            folder_and_file = "/".join(Path(path).parts[-2:])
+            return re.sub(r"\d+", "N", re.sub(r"^smtplibrary-tls-\w+/", "smtplibrary-tls-X/", folder_and_file))
+
+        assert shape(documented_ca) == shape(ca), (documented_ca, ca)
         assert_lines_match(server.lines, [line.replace(documented_ca, ca) for line in expected])
     finally:
         assert server.stop() == 0

@@ -5,6 +5,7 @@ import pytest
 
 from SMTPLibrary.core import (
     Criteria,
+    InvalidArgument,
     Mailbox,
     MessageCountMismatch,
     MessageNotReceived,
@@ -145,6 +146,13 @@ def test_count_wait_times_out(mailbox):
 
 def test_zero_messages_expected_and_none_there(mailbox):
     mailbox.wait_for_count(0, 0)
+
+
+@pytest.mark.parametrize("expected", [-1, 1.5, True])
+def test_count_wait_refuses_what_is_no_count(mailbox, expected):
+    with pytest.raises(InvalidArgument) as failure:
+        mailbox.wait_for_count(expected, 30)
+    assert str(failure.value) == f"The expected message count must be a whole number, 0 or more; got {expected!r}."
 
 
 def test_assert_none_fails_on_a_stored_match(mailbox):

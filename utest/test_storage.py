@@ -248,9 +248,12 @@ def test_a_hung_disk_never_delays_the_server_or_the_waits():
     assert store.writer_threads == {"SMTPLibrary store writer"}
 
 
-def test_writes_keep_arrival_order_and_clear_comes_in_turn():
+@pytest.mark.parametrize("opened", [False, True])
+def test_writes_keep_arrival_order_and_clear_comes_in_turn(opened):
     store = GatedStore()
     writer = StoreWriter([store])
+    if opened:
+        writer.open()
     writer.add(message("one"))
     writer.add(message("two"))
     writer.clear()
@@ -274,6 +277,62 @@ def test_the_writer_thread_ends_when_idle_and_comes_back_with_work():
     writer.add(message("two"))
     assert writer.close(10)
     assert store.written == ["one", "two"]
+
+
+def test_the_server_thread_never_starts_the_writer(monkeypatch):
+    # Thread.start() waits until the new thread runs: the event loop must not pay that
+    # (it holds the mailbox lock meanwhile). The writer starts with the server, from the test's thread.
+    starts = []
+    start = threading.Thread.start
+
+    def recording_start(thread):
+        starts.append((thread.name, threading.current_thread() is threading.main_thread()))
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    store = GatedStore()
+    store.gate.set()
+    with SMTPServer(mailbox=Mailbox(storage=StoreWriter([store]))) as server:
+        for subject in ("one", "two"):
+            with smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
+                client.sendmail("a@example.com", ["b@example.com"], f"Subject: {subject}\r\n\r\nx\r\n")
+            assert server.flush(10)
+    assert store.written == ["one", "two"]
+    assert [by_main for name, by_main in starts if name == "SMTPLibrary store writer"] == [True]
+    assert not [t for t in threading.enumerate() if t.name == "SMTPLibrary store writer"]
+
+
+def test_a_reset_on_a_stuck_disk_fails_in_time_instead_of_hanging():
+    store = GatedStore()
+    mailbox_ = Mailbox(storage=StoreWriter([store]))
+    mailbox_.storage.open()
+    mailbox_.add(message("stuck"))
+    with pytest.raises(StorageError) as failure:
+        mailbox_.reset(timeout=0.2)
+    assert str(failure.value) == (
+        "Writing to the gated made no progress in 0.2 s. "
+        "The mailbox is empty; its disk copies are cleared once the disk catches up."
+    )
+    assert mailbox_.count() == 0
+    store.gate.set()
+    assert mailbox_.storage.close(10)
+    assert store.written == ["stuck", "<clear>"]
+
+
+def test_a_bounded_mailbox_keeps_the_newest_in_memory_and_every_message_on_disk(tmp_path):
+    server = SMTPServer(maildir=tmp_path / "mail", mbox=tmp_path / "mbox", max_messages=2)
+    with server, smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
+        for number in range(3):
+            client.sendmail("a@example.com", ["b@example.com"], f"Subject: {number}\r\n\r\nx\r\n")
+        server.wait_for(subject="2")
+        assert [m.subject for m in server.get_messages()] == ["1", "2"]
+    assert sorted(subjects(mailbox.Maildir(tmp_path / "mail", factory=None))) == ["0", "1", "2"]
+    assert subjects(mailbox.mbox(tmp_path / "mbox")) == ["0", "1", "2"]
+
+
+def test_max_messages_is_checked_with_disk_mailboxes_too(tmp_path):
+    with pytest.raises(InvalidArgument, match=r"^max_messages must be a positive number of messages"):
+        SMTPServer(latest=tmp_path / "latest", max_messages=0)
 
 
 def test_a_failed_write_is_reported_by_the_next_check_and_the_message_stays_in_memory():

@@ -10,8 +10,8 @@ from ..core import server as engine
 from ..core.api import SMTPServer
 from ..core.errors import InvalidArgument
 from ..core.isolation import reset_for_next_test
+from ..core.mailbox import DEFAULT_TIMEOUT
 
-DEFAULT_TIMEOUT = 5.0
 # A feature with this tag shares one server between its scenarios.
 PER_FEATURE_TAG = "smtp.per_feature"
 _FEATURE_SERVER = "_smtplibrary_server"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import ipaddress
+import math
 import socket
 import sys
 import time
@@ -28,6 +29,8 @@ DEFAULT_PORT = 1025
 DEFAULT_STATS_INTERVAL = 60.0
 # A server left running for days keeps the newest messages only (see --max-messages).
 DEFAULT_MAX_MESSAGES = 10_000
+# Seconds between looks at the server's health (disk errors, a dead server thread), statistics or not.
+HEALTH_INTERVAL = 1.0
 
 EXAMPLES = """\
 examples:
@@ -200,21 +203,23 @@ def security_lines(server: SMTPServer) -> list[str]:
 
 
 def serve(server: SMTPServer, signals: StopSignals, interval: float, out: Console) -> int:
-    """Print statistics every ``interval`` seconds until a stop signal, the final ones then.
+    """Print statistics every ``interval`` seconds (0: never) until a stop signal, the final ones then.
 
-    Returns 0, or 1 when something went wrong meanwhile (a message that could
-    not be written to disk, the server thread gone), each said on stderr."""
+    Whatever the interval, the server's health is looked at every
+    ``HEALTH_INTERVAL`` seconds. Returns 0, or 1 when something went wrong
+    meanwhile (a message that could not be written to disk, the server
+    thread gone), each said on stderr as soon as seen."""
     errors = 0
     before = server.stats.snapshot()
-    deadline = time.monotonic() + interval
+    deadline = time.monotonic() + interval if interval else math.inf
     while True:
-        received = signals.wait(max(0.0, deadline - time.monotonic()) if interval else None)
+        received = signals.wait(min(HEALTH_INTERVAL, max(0.0, deadline - time.monotonic())))
         if received is not None:
             break
-        if interval and time.monotonic() >= deadline:
-            errors += report_errors(server)
-            if not server.running:
-                return 1
+        errors += report_errors(server)
+        if not server.running:
+            return 1
+        if time.monotonic() >= deadline:
             now = server.stats.snapshot()
             out.print(periodic_statistics(now, before))
             before, deadline = now, time.monotonic() + interval

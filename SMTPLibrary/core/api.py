@@ -18,13 +18,11 @@ from typing import Any, TypeVar
 
 from . import server
 from .errors import InvalidArgument, SMTPLibraryError
-from .mailbox import Mailbox
+from .mailbox import DEFAULT_TIMEOUT, Mailbox
 from .matching import Criteria
 from .message import ReceivedMessage
 from .stats import Statistics
-from .storage import StorageError, StoreWriter, open_stores
-
-DEFAULT_TIMEOUT = 5.0
+from .storage import StoreWriter, open_stores
 
 PathArgument = str | os.PathLike[str] | None
 
@@ -73,14 +71,16 @@ class SMTPServer(server.SMTPServer):
         mbox: PathArgument = None,
         latest: PathArgument = None,
         mailbox: Mailbox | None = None,
+        max_messages: int | None = None,
         **options: Any,
     ) -> None:
         stores = open_stores(maildir=maildir, mbox=mbox, latest=latest)
         if stores:
             if mailbox is not None:
                 raise InvalidArgument("Give either mailbox or maildir/mbox/latest, not both.")
-            mailbox = Mailbox(storage=StoreWriter(stores))
-        super().__init__(host, port, mailbox=mailbox, **options)
+            # The mailbox is ours, so max_messages is too: the engine takes it only without a mailbox.
+            mailbox, max_messages = Mailbox(max_messages, storage=StoreWriter(stores)), None
+        super().__init__(host, port, mailbox=mailbox, max_messages=max_messages, **options)
 
     @property
     def stats(self) -> Statistics:
@@ -94,6 +94,18 @@ class SMTPServer(server.SMTPServer):
 
     # -- lifecycle ------------------------------------------------------------------
 
+    def start(self, timeout: float = 5.0) -> int:
+        # The disk writer runs before the first message can arrive, so that the server's
+        # thread only ever hands messages over to it (see StoreWriter).
+        if self.storage is not None:
+            self.storage.open()
+        try:
+            return super().start(timeout)
+        except BaseException:
+            if self.storage is not None and not self.running:
+                self.storage.close(timeout)
+            raise
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop serving; returns once connections are refused and every message is on disk
         (a slow disk is waited for as long as it makes progress)."""
@@ -101,7 +113,7 @@ class SMTPServer(server.SMTPServer):
             super().stop(timeout)
         finally:
             if self.storage is not None and not self.storage.close(timeout):
-                raise StorageError(f"Writing to the {self.storage} made no progress in {timeout:g} s.")
+                raise self.storage.stalled(timeout)
 
     def check(self) -> None:
         super().check()

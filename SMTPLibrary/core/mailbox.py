@@ -18,9 +18,11 @@ from . import report
 from .errors import InvalidArgument, MessageCountMismatch, MessageNotReceived, ServerStopped, UnexpectedMessage
 from .matching import Criteria
 from .message import ReceivedMessage
-from .storage import StoreWriter
+from .storage import StorageError, StoreWriter
 
 WAIT_SLICE = 0.1
+# Seconds a wait lasts unless told otherwise: the default of the keywords, the steps and the Python API.
+DEFAULT_TIMEOUT = 5.0
 
 
 class Mailbox:
@@ -81,14 +83,19 @@ class Mailbox:
         with self._cond:
             return len(self._messages)
 
-    def reset(self) -> None:
-        """Forget every message; the disk copies too, once what was queued before is written."""
+    def reset(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Forget every message; the disk copies too, once what was queued before is written.
+
+        Raises :class:`StorageError` when the disk made no progress for ``timeout``
+        seconds: a stuck disk must not hang the test run (a reset runs from Robot's
+        listener, which no test timeout interrupts). The memory is empty all the same."""
         with self._cond:
             self._messages.clear()
             if self.storage is not None:
                 self.storage.clear()
-        if self.storage is not None:
-            self.storage.flush()
+        if self.storage is not None and not self.storage.flush(timeout):
+            stalled = self.storage.stalled(timeout)
+            raise StorageError(f"{stalled} The mailbox is empty; its disk copies are cleared once the disk catches up.")
 
     def pop_all(self) -> list[ReceivedMessage]:
         """Every stored message, oldest first, leaving the mailbox empty."""
@@ -113,6 +120,8 @@ class Mailbox:
 
     def wait_for_count(self, expected: int, timeout: float) -> None:
         """Wait until exactly ``expected`` messages are stored; fail at once when there are more."""
+        if isinstance(expected, bool) or not isinstance(expected, int) or expected < 0:
+            raise InvalidArgument(f"The expected message count must be a whole number, 0 or more; got {expected!r}.")
 
         def reached(_new: list[ReceivedMessage]) -> bool | None:
             messages = self.messages()

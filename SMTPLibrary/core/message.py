@@ -240,10 +240,14 @@ class ReceivedMessage:
 
     # -- presentation -------------------------------------------------------
 
+    def envelope_header(self) -> str:
+        """The envelope as ``X-Peer``, ``X-MailFrom`` and ``X-RcptTo`` header lines, the way
+        aiosmtpd's ``Message`` handler adds it: in ``str(message)`` and in the disk copies."""
+        return f"X-Peer: {self.peer}\nX-MailFrom: {self.sender}\nX-RcptTo: {', '.join(self.recipients)}\n"
+
     def __str__(self) -> str:
-        """The message as text with ``X-Peer``, ``X-MailFrom`` and ``X-RcptTo`` added,
-        the way aiosmtpd's ``Message`` handler shows it."""
-        added = f"X-Peer: {self.peer}\nX-MailFrom: {self.sender}\nX-RcptTo: {', '.join(self.recipients)}\n"
+        """The message as text with its :meth:`envelope_header` added."""
+        added = self.envelope_header()
         source = self.source
         if source.startswith("\n"):
             return added + source

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .errors import InvalidArgument, NoServer
 from .server import SMTPServer
@@ -75,13 +75,13 @@ class ServerRegistry:
         if self._current in aliases:
             fallback = current if current in self._servers else next(reversed(self._servers), None)
             self._current = fallback
-        _stop(servers, timeout)
+        stop_servers(servers, timeout)
 
     def stop_all(self, timeout: float = 5.0) -> None:
         """Stop every server and forget them all, mailboxes included."""
         servers, self._servers, self._current = list(self._servers.values()), {}, None
         self._owners = {}
-        _stop(servers, timeout)
+        stop_servers(servers, timeout)
 
     def __iter__(self) -> Iterator[SMTPServer]:
         return iter(list(self._servers.values()))
@@ -90,8 +90,9 @@ class ServerRegistry:
         return len(self._servers)
 
 
-def _stop(servers: list[SMTPServer], timeout: float) -> None:
-    """Stop every one of ``servers``, then raise the first error met, if any."""
+def stop_servers(servers: Iterable[SMTPServer], timeout: float = 5.0) -> None:
+    """Stop every one of ``servers``, then raise the first error met, if any: one server
+    that fails to stop never leaves the others running."""
     errors = []
     for server in servers:
         try:

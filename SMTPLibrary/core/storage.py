@@ -84,15 +84,9 @@ def unique_name() -> str:
     return f"{seconds}.M{microseconds:06d}P{os.getpid()}Q{next(_counter)}"
 
 
-def envelope_header(message: ReceivedMessage) -> bytes:
-    """The envelope as header lines, as ``str(message)`` shows them."""
-    lines = f"X-Peer: {message.peer}\nX-MailFrom: {message.sender}\nX-RcptTo: {', '.join(message.recipients)}\n"
-    return lines.encode("utf-8", "surrogateescape")
-
-
 def file_content(message: ReceivedMessage) -> bytes:
     """A message as it is written to disk: envelope headers first, LF line ends, a final newline."""
-    data = envelope_header(message) + message.raw.replace(b"\r\n", b"\n")
+    data = message.envelope_header().encode("utf-8", "surrogateescape") + message.raw.replace(b"\r\n", b"\n")
     return data if data.endswith(b"\n") else data + b"\n"
 
 
@@ -326,24 +320,39 @@ LINGER = 0.5
 class StoreWriter:
     """Writes messages to its stores on a thread of its own, in arrival order.
 
-    :meth:`add` only appends to a list (it runs on the event loop thread); a
-    writer thread is started when there is work and ends when there has been
-    none for ``LINGER`` seconds, or at :meth:`close`: an idle server has no
-    writer thread. Messages that arrive while a batch is written form the
-    next batch. A write that fails is remembered and raised by
-    :meth:`check`; the message stays in memory.
+    :meth:`open` starts the writer thread, from the caller's thread, and it
+    waits for work until :meth:`close`. :meth:`add` runs on the server's
+    event loop thread: it only appends to a list and wakes the writer, never
+    starts a thread nor touches a disk. (Work queued while the writer is not
+    open, such as the reset of a stopped server, gets a writer of its own
+    that ends after ``LINGER`` idle seconds.) Messages that arrive while a
+    batch is written form the next batch. A write that fails is remembered
+    and raised by :meth:`check`; the message stays in memory.
     """
 
     def __init__(self, stores: Iterable[Store]) -> None:
         self.stores = list(stores)
-        self._cond = threading.Condition(threading.Lock())
+        lock = threading.Lock()
+        # Two conditions on one lock: ``_work`` wakes the writer alone (one notify per message),
+        # ``_cond`` wakes those waiting for progress (flush, close) after each batch.
+        self._cond = threading.Condition(lock)
+        self._work = threading.Condition(lock)
         self._pending: list[object] = []
         self._queued = 0
         self._done = 0
         self._thread: threading.Thread | None = None
         self._last: threading.Thread | None = None
+        self._open = False
         self._closing = False
         self._errors: list[str] = []
+
+    def open(self) -> None:
+        """Keep a writer thread waiting for work until :meth:`close` (call before the server starts)."""
+        with self._cond:
+            self._open = True
+            self._closing = False
+            if self._thread is None:
+                self._start()
 
     def add(self, message: ReceivedMessage) -> None:
         self._enqueue(message)
@@ -356,12 +365,16 @@ class StoreWriter:
         with self._cond:
             self._pending.append(item)
             self._queued += 1
-            self._closing = False
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="SMTPLibrary store writer", daemon=True)
-                self._thread.start()
+                self._closing = False
+                self._start()
             else:
-                self._cond.notify_all()  # a lingering writer
+                self._work.notify()
+
+    def _start(self) -> None:
+        # Called with the lock held: the new thread waits for it before looking at the queue.
+        self._thread = threading.Thread(target=self._run, name="SMTPLibrary store writer", daemon=True)
+        self._thread.start()
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything queued so far is on disk. A slow disk is waited for as long as
@@ -373,13 +386,18 @@ class StoreWriter:
     def close(self, timeout: float | None = None) -> bool:
         """Flush, then wait for the writer thread to end (call when nothing more can be added)."""
         with self._cond:
+            self._open = False
             self._closing = True
-            self._cond.notify_all()
+            self._work.notify()
             done = self._wait(lambda: self._thread is None, timeout)
             last = self._last
         if done and last is not None:
             last.join(timeout)
         return done
+
+    def stalled(self, timeout: float) -> StorageError:
+        """The error to raise when :meth:`flush` or :meth:`close` returned ``False``."""
+        return StorageError(f"Writing to the {self} made no progress in {timeout:g} s.")
 
     def _wait(self, finished: Callable[[], bool], timeout: float | None) -> bool:
         # Called with the lock held; the writer notifies after every batch.
@@ -400,8 +418,11 @@ class StoreWriter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                # An idle writer lingers a moment: a thread per message would cost more than the message.
-                self._cond.wait_for(lambda: self._pending or self._closing, LINGER)
+                while not (self._pending or self._closing):
+                    # Open: wait as long as the server runs. Otherwise linger a moment, then end:
+                    # a thread per message would cost more than the message.
+                    if not self._work.wait(None if self._open else LINGER) and not self._open:
+                        break
                 # Bounded batches: waiters see progress, mbox rewrites stay amortised.
                 batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
                 if not batch:

@@ -18,6 +18,9 @@ from ..core.registry import ServerRegistry
 from ..core.server import SMTPServer
 
 LOGGED_MESSAGES = 10
+# Where the cards' .eml files go, under ${OUTPUT DIR}: a name of their own, so that no
+# folder a test uses (a Maildir at ${OUTPUT DIR}/maildir, say) ever receives them.
+EML_FOLDER = "smtplibrary-mail"
 
 
 class LibraryContext:
@@ -53,7 +56,7 @@ class LibraryContext:
             logger.info(card.render(message, self.save_for_log(message), misses), html=True)
 
     def save_for_log(self, message: ReceivedMessage) -> str | None:
-        """Save ``message`` under ``${OUTPUT DIR}/mail/`` and return its address relative to the log file.
+        """Save ``message`` under ``${OUTPUT DIR}/smtplibrary-mail/`` and return its address relative to the log file.
 
         ``None`` outside a Robot run, without a log file (``--log NONE``: no
         one to link it) or when it cannot be written: the card is logged
@@ -69,7 +72,7 @@ class LibraryContext:
             if "${PABOTQUEUEINDEX}" not in variables:
                 return None
             log_file = str(Path(str(variables["${OUTPUT DIR}"])).parent.parent / "log.html")
-        path = Path(str(variables["${OUTPUT DIR}"])) / "mail" / files.eml_name(message.seq, message.raw)
+        path = Path(str(variables["${OUTPUT DIR}"])) / EML_FOLDER / files.eml_name(message.seq, message.raw)
         try:
             if not path.exists():
                 files.save_message(path, message.raw)

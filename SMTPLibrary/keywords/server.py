@@ -93,7 +93,7 @@ class ServerKeywords(LibraryContext):
         | ${port} =         | Start SMTP Server | credentials=alice:s3cret, bob:pa:ss | allow_plaintext_auth=True |
         | ${port} =         | Start SMTP Server | size_limit=1000000 | smtputf8=False |
         | Start SMTP Server | max_messages=1000 |
-        | Start SMTP Server | maildir=${OUTPUT DIR}/mail | latest=${OUTPUT DIR}/latest.eml |
+        | Start SMTP Server | maildir=${OUTPUT DIR}/maildir | latest=${OUTPUT DIR}/latest.eml |
         """
         self.servers.check_free(alias)
         server = SMTPServer(
