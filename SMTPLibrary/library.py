@@ -61,6 +61,9 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     | body           | The plain-text body, or the text of the HTML body when there is no plain one. |
     | headers        | Decoded headers: ``${msg.headers}[Subject]``; case does not matter. |
     | raw            | The message exactly as received, as bytes. |
+    | source         | The message as text, ``\n`` line endings (what ``pattern`` searches). |
+    | size           | The size of ``raw`` in bytes. |
+    | seq            | Its number on its server, from 1; failures name messages by it. |
     | peer           | Client address as ``(host, port)``. |
     | helo           | The name the client gave in ``HELO``/``EHLO``. |
     | authenticated_as | The user name the client logged in with, ``None`` without login. |
@@ -448,6 +451,27 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     attachments, such as ``--format json``.
     ``-D smtp_maildir=DIR`` (and ``smtp_mbox``, ``smtp_latest``) keeps every
     scenario's mail on disk, see `Persistent mailboxes`.
+
+    = Python and pytest =
+
+    The same server is a Python class, for scripts and pytest suites that
+    do not use Robot Framework (nothing of Robot is imported then):
+
+    | from SMTPLibrary import SMTPServer
+    |
+    | with SMTPServer() as server:                  # 127.0.0.1, a free port: server.port
+    |     send_the_mail(port=server.port)           # the application under test
+    |     message = server.wait_for(subject="Welcome", timeout=5)
+    |     assert "Hello" in message.text
+
+    ``wait_for`` takes the same `Criteria` as the keywords and fails the same
+    way. With pytest, the ``smtp_server`` fixture gives each test a started
+    server and ``smtp_server_factory`` makes special ones
+    (``smtp_server_factory(tls="starttls", credentials="alice:s3cret")``);
+    installing the package is all the set-up there is. The user guides
+    ``docs/python-api.md`` and ``docs/pytest.md`` have the details, and
+    ``smtplibrary serve`` (``docs/cli.md``) runs a capture server for local
+    development.
     """
 
     def __init__(self, timeout: timedelta = timedelta(seconds=DEFAULT_TIMEOUT), auto_reset: str = "test") -> None:
