@@ -27,10 +27,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def servers():
+@pytest.fixture(params=[3000, None], ids=["size limit 3000", "no size limit"])
+def servers(request):
     """aiosmtpd's own SMTP and SMTPLibrary's, with small limits so that random input hits them."""
-    options = {"data_size_limit": 3000, "server_hostname": "localhost"}
+    options = {"data_size_limit": request.param, "server_hostname": "localhost"}
     theirs, ours = Recorder(), Recorder()
     reference = Controller(theirs, hostname="127.0.0.1", port=_free_port(), **options)
     reference.start()

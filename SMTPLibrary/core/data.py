@@ -39,6 +39,8 @@ async def read_data(reader: asyncio.StreamReader, size_limit: int | None, line_l
     discarding = False
     # Beyond this, the reply is decided (see _check); the rest is read and dropped.
     keep_up_to = None if not size_limit else size_limit + line_limit + 3
+    # So is it once the line being read is too long, limit or not: a line that never ends costs no memory.
+    line_so_far = 0
     while True:
         started = next((prefix for prefix in _STARTED if tail.endswith(prefix)), None)
         if started is not None:
@@ -54,9 +56,16 @@ async def read_data(reader: asyncio.StreamReader, size_limit: int | None, line_l
                 done = False
         if not discarding:
             chunks.append(chunk)
+            last_end = chunk.rfind(b"\r\n")
+            if last_end >= 0:
+                line_so_far = len(chunk) - last_end - 2
+            elif tail.endswith(b"\r") and chunk.startswith(b"\n"):
+                line_so_far = len(chunk) - 1
+            else:
+                line_so_far += len(chunk)
         size += len(chunk)
         tail = (tail + chunk)[-4:]
-        if keep_up_to is not None and not discarding and size > keep_up_to:
+        if not discarding and (line_so_far > line_limit + 2 or (keep_up_to is not None and size > keep_up_to)):
             error = _check(b"".join(chunks), size_limit, line_limit, complete=False)
             chunks.clear()
             discarding = True
