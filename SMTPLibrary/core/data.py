@@ -8,7 +8,10 @@ checks line lengths, the size limit and dot-stuffing on the whole message
 afterwards, with the same outcome as aiosmtpd in every case (same replies,
 same ``original_content``: utest/test_data.py compares the two on random
 input): the same line-length and size limits, answered after the end of
-data, in the order aiosmtpd would have met them.
+data, in the order aiosmtpd would have met them. Once the reply is decided
+(past the size limit, or inside a line already too long) the rest of the
+data is read and dropped: a client cannot make the server hold more than
+that, whatever it sends (hard/test_size_limit.py measures it).
 """
 
 from __future__ import annotations
