@@ -6,11 +6,16 @@ and multiplies the loads by ten.
 
 from __future__ import annotations
 
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from SMTPLibrary.core import SMTPServer
+
+# itest/serve_process.py drives `smtplibrary serve` as a child process here too.
+sys.path.append(str(Path(__file__).resolve().parent.parent / "itest"))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import threading
 from types import TracebackType
 
 from ..version import __version__
+from . import aiosmtpd_log
 from .controller import ThreadedController, bind
 from .errors import InvalidArgument, ServerError
 from .faults import Faults
@@ -27,6 +28,8 @@ DEFAULT_SERVER_HOSTNAME = "localhost"
 _aiosmtpd_log = logging.getLogger("mail.log")
 if _aiosmtpd_log.level == logging.NOTSET:
     _aiosmtpd_log.setLevel(logging.ERROR)
+# Whatever its level, it shows no password.
+aiosmtpd_log.install(_aiosmtpd_log)
 
 
 class SMTPServer:
