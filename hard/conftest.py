@@ -7,7 +7,6 @@ and multiplies the loads by ten.
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,10 +21,3 @@ sys.path.append(str(Path(__file__).resolve().parent.parent / "itest"))
 def server():
     with SMTPServer() as running:
         yield running
-
-
-@pytest.fixture(autouse=True)
-def no_server_threads_left():
-    yield
-    left = [thread.name for thread in threading.enumerate() if thread.name.startswith("SMTPLibrary ")]
-    assert not left, f"server threads left running: {left}"

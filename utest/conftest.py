@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import threading
 
 import pytest
 
@@ -25,10 +24,3 @@ def send(server):
             client.sendmail(sender, list(recipients), source)
 
     return deliver
-
-
-@pytest.fixture(autouse=True)
-def no_server_threads_left():
-    yield
-    left = [thread.name for thread in threading.enumerate() if thread.name.startswith("SMTPLibrary ")]
-    assert not left, f"server threads left running: {left}"
