@@ -99,19 +99,19 @@ def test_stop_aborts_every_connection_made_from_the_template(monkeypatch):
     assert connections <= set(aborted)
 
 
-def test_each_connection_gets_hooks_of_its_own_around_its_own_methods(loop):
-    # The fault and transcript hooks close over their connection: they are made
-    # for each connection, never copied from the template.
+def test_each_connection_runs_the_fault_stages_on_itself(loop):
+    # The fault stages are methods of the class (no per-connection wrapping): a copied
+    # connection's command table calls them on that connection, never on the template.
     handler = CaptureHandler(Mailbox())
     template = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, hostname="h")
     first = CaptureSMTP(handler, template=template)
     second = CaptureSMTP(handler, template=template)
     assert not hasattr(template, "_session_log")
     for connection in (first, second):
-        for command in ("EHLO", "DATA", "AUTH", "STARTTLS", "MAIL"):
-            guarded = connection._smtp_methods[command]
-            assert guarded.__wrapped__.__self__ is connection, command
-    assert first._smtp_methods["DATA"] is not second._smtp_methods["DATA"]
+        for command in ("EHLO", "HELO", "DATA", "AUTH", "STARTTLS", "MAIL"):
+            method = connection._smtp_methods[command]
+            assert method.__self__ is connection, command
+            assert method.__func__ is getattr(CaptureSMTP, f"smtp_{command}"), command
 
 
 def test_a_copied_connection_resets_the_command_size_limits_as_aiosmtpd_does(loop):

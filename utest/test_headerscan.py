@@ -82,12 +82,15 @@ def test_the_scan_declines_header_blocks_it_cannot_vouch_for():
     assert raw_header(b"Subject: a\rb\r\n\r\n", b"subject") is UNKNOWN
 
 
-def test_storing_a_message_reads_nothing_of_it(server, send):
-    # The server's thread only stores the bytes: the subject is read when a test asks for it.
+def test_storing_a_message_indexes_a_plain_subject_and_parses_nothing(server, send):
+    # The server's thread scans the header block for a plain Subject (the index searches
+    # use); an encoded one is decoded when asked for, and nothing is parsed.
     send(b"Subject: Welcome\r\n\r\nHello\r\n")
-    (message,) = server.mailbox.messages()
-    assert (message._subject, message._parsed) == (None, None)
-    assert message.subject == "Welcome"
+    send(b"Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nHello\r\n")
+    plain, encoded = server.mailbox.messages()
+    assert (plain._subject, plain._parsed) == ("Welcome", None)
+    assert (encoded._subject, encoded._parsed) == (None, None)
+    assert encoded.subject == "Grüße"
 
 
 def test_searching_by_subject_does_not_parse():

@@ -16,7 +16,8 @@ class CaptureHandler:
     """Stores every completed message, raw, with its envelope.
 
     Runs on the server's event loop thread, so it does as little as it can:
-    no parsing, no decoding, one lock taken briefly in :meth:`Mailbox.add`.
+    no parsing, no decoding (only a scan of the header block for a plain
+    Subject, the index searches use), one lock taken briefly in :meth:`Mailbox.add`.
     """
 
     def __init__(

@@ -25,6 +25,8 @@ import asyncio
 import functools
 from typing import Any
 
+from aiosmtpd.smtp import SMTP
+
 from .faults import CLOSING_CODE, Action, Disconnect, Faults, Reply
 from .stats import Statistics
 from .transcript import SessionLog, Transcript
@@ -39,9 +41,8 @@ class SessionHooks:
     """Records the connection into the handler's ``transcript`` and ``stats``, and applies its ``faults``."""
 
     def install_hooks(self, handler: Any) -> None:
-        """Set up this connection's hooks. Called once per connection, after aiosmtpd's
-        state is in place: the wrappers close over this connection, so they are
-        never copied from the template connections are made from (core/fastpath.py)."""
+        """Set up this connection's state for the hooks. Called once per connection,
+        after aiosmtpd's state is in place (a template, core/fastpath.py, has none)."""
         self._faults: Faults | None = getattr(handler, "faults", None)
         self._transcript: Transcript | None = getattr(handler, "transcript", None)
         self._stats: Statistics | None = getattr(handler, "stats", None)
@@ -50,8 +51,6 @@ class SessionHooks:
         self._refused = False
         self._dropped = False
         self._close_after_reply = False
-        for command, method in list(self._smtp_methods.items()):
-            self._smtp_methods[command] = self._guarded(command, method)
 
     # -- connection ------------------------------------------------------------
 
@@ -87,6 +86,8 @@ class SessionHooks:
             if action is not None:
                 status = action.status
                 self._refused = not action.accepts
+                if self._refused:
+                    self._refuse_all_but_quit()
         if self._session_log is not None:
             self._session_log.server(status if isinstance(status, str) else status.decode("utf-8", "replace"))
         if self._stats is not None:
@@ -153,25 +154,46 @@ class SessionHooks:
             )
         return bool(arg)
 
-    def _guarded(self, command: str, method: Any) -> Any:
-        stage = COMMAND_STAGES.get(command)
+    async def _command_fault(self, stage: str, arg: str | None) -> bool:
+        """Apply the rules of ``stage`` to a command; ``True`` when a fault answered it
+        (the command is then not carried out)."""
+        if self._faults is None or not self._reaches(stage, arg):
+            return False
+        sender = self.envelope.mail_from if stage == "DATA" and self.envelope is not None else None
+        action = await self.apply_faults(stage, sender)
+        if action is None:
+            return False
+        # Only refusals are accepted at these stages (checked when the rule was added).
+        await self.push(action.status)
+        if stage == "DATA":
+            # A refused DATA ends the transaction, as a refused message does.
+            self._set_post_data_state()
+        return True
 
-        # wraps() keeps the syntax attributes aiosmtpd's HELP reads.
-        @functools.wraps(method)
-        async def guarded(arg: str | None) -> None:
-            if self._refused and command != "QUIT":
-                await self.push(REFUSED_SESSION)
-                return
-            if stage is not None and self._reaches(stage, arg):
-                sender = self.envelope.mail_from if stage == "DATA" and self.envelope is not None else None
-                action = await self.apply_faults(stage, sender)
-                if action is not None:
-                    # Only refusals are accepted at these stages (checked when the rule was added).
-                    await self.push(action.status)
-                    if stage == "DATA":
-                        # A refused DATA ends the transaction, as a refused message does.
-                        self._set_post_data_state()
-                    return
-            await method(arg)
+    def _refuse_all_but_quit(self) -> None:
+        """After a refused greeting, every command but QUIT gets 503 (rare: made per connection then)."""
 
-        return guarded
+        async def refused(arg: str | None) -> None:
+            await self.push(REFUSED_SESSION)
+
+        for command in self._smtp_methods:
+            if command != "QUIT":
+                self._smtp_methods[command] = refused
+
+
+def _staged(command: str, stage: str) -> Any:
+    """``smtp_<command>`` of SessionHooks: the fault rules of ``stage`` first, then aiosmtpd's own.
+    Defined once for the class, so a connection costs no wrapping; wraps() keeps
+    the syntax attributes aiosmtpd's HELP reads."""
+    name = f"smtp_{command}"
+
+    @functools.wraps(getattr(SMTP, name))
+    async def method(self: Any, arg: str | None) -> None:
+        if not await self._command_fault(stage, arg):
+            await getattr(super(SessionHooks, self), name)(arg)
+
+    return method
+
+
+for _command, _stage in COMMAND_STAGES.items():
+    setattr(SessionHooks, f"smtp_{_command}", _staged(_command, _stage))

@@ -28,6 +28,7 @@ class LibraryContext:
         self.servers = ServerRegistry()
         self.timeout = timeout
         self.isolation = Isolation(self.servers, auto_reset)
+        self._eml_places_cache: tuple[object, tuple[Path, Path] | None] | None = None
 
     def server(self, alias: str | None = None) -> SMTPServer:
         """The current server (or the one called ``alias``), after reporting any
@@ -55,6 +56,29 @@ class LibraryContext:
         for message, misses in failure.closest:
             logger.info(card.render(message, self.save_for_log(message), misses), html=True)
 
+    def _eml_places(self) -> tuple[Path, Path] | None:
+        """``(folder for .eml files, folder of the log)`` of this Robot run, or ``None``
+        when there is no log to link from. Asked once per run: the output directory
+        and the log file do not change while it runs."""
+        try:
+            builtin = BuiltIn()
+            output_dir = builtin.get_variable_value("${OUTPUT DIR}")
+        except RobotNotRunningError:
+            return None
+        cached = self._eml_places_cache
+        if cached is not None and cached[0] == output_dir:
+            return cached[1]
+        log_file = str(builtin.get_variable_value("${LOG FILE}", "NONE"))
+        places: tuple[Path, Path] | None
+        if log_file.upper() != "NONE":
+            places = (Path(str(output_dir)) / EML_FOLDER, Path(log_file).parent)
+        elif builtin.get_variable_value("${PABOTQUEUEINDEX}") is not None:
+            places = (Path(str(output_dir)) / EML_FOLDER, Path(str(output_dir)).parent.parent)
+        else:
+            places = None
+        self._eml_places_cache = (output_dir, places)
+        return places
+
     def save_for_log(self, message: ReceivedMessage) -> str | None:
         """Save ``message`` under ``${OUTPUT DIR}/smtplibrary-mail/`` and return its address relative to the log file.
 
@@ -63,16 +87,11 @@ class LibraryContext:
         without its download link rather than failing the keyword. Under
         pabot, whose processes run without a log of their own, the link is
         relative to the combined log pabot writes two levels above them."""
-        try:
-            variables = BuiltIn().get_variables()
-        except RobotNotRunningError:
+        places = self._eml_places()
+        if places is None:
             return None
-        log_file = str(variables.get("${LOG FILE}", "NONE"))
-        if log_file.upper() == "NONE":
-            if "${PABOTQUEUEINDEX}" not in variables:
-                return None
-            log_file = str(Path(str(variables["${OUTPUT DIR}"])).parent.parent / "log.html")
-        path = Path(str(variables["${OUTPUT DIR}"])) / EML_FOLDER / files.eml_name(message.seq, message.raw)
+        folder, log_dir = places
+        path = folder / files.eml_name(message.seq, message.raw)
         try:
             if not path.exists():
                 files.save_message(path, message.raw)
@@ -80,6 +99,6 @@ class LibraryContext:
             logger.warn(f"Could not save message #{message.seq} next to the log: {error}")
             return None
         try:
-            return Path(os.path.relpath(path, Path(log_file).parent)).as_posix()
+            return Path(os.path.relpath(path, log_dir)).as_posix()
         except ValueError:  # on another drive than the log (Windows): no relative path
             return path.resolve().as_uri()
