@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import selectors
 import shlex
 import signal
 import socket
@@ -27,15 +28,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, process: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"background command ended early: {process.args}"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except ConnectionRefusedError:
-            time.sleep(0.05)  # waiting for a process to start listening, not for mail
-    raise AssertionError(f"nothing listens on port {port}")
+def wait_until_listening(process: subprocess.Popen, deadline: float) -> None:
+    """Read the background command's output until it says it listens (event-driven: no polling)."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while (remaining := deadline - time.monotonic()) > 0:
+            if not selector.select(remaining):
+                break
+            line = process.stdout.readline()
+            assert line, f"background command ended early: {process.args}"
+            if b" listening on " in line:
+                return
+    raise AssertionError(f"background command did not say it listens: {process.args}")
 
 
 def test_recipes_run_as_written(tmp_path):
@@ -51,7 +55,7 @@ def test_recipes_run_as_written(tmp_path):
         elif block["lang"] == "sh":
             commands.extend(line for line in code.splitlines() if line.strip())
     assert len(files) >= 5 and len(commands) >= 5, (files, commands)
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     background: list[subprocess.Popen] = []
     try:
         for command in commands:
@@ -60,7 +64,7 @@ def test_recipes_run_as_written(tmp_path):
                     shlex.split(command[:-1]), cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
                 )
                 background.append(process)
-                wait_for_port(int(port), process, time.monotonic() + 30)
+                wait_until_listening(process, time.monotonic() + 30)
                 continue
             result = subprocess.run(
                 shlex.split(command), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180
