@@ -16,6 +16,13 @@ Keywords need a started server
     Message Should Be Received Matching    subject=x
     Message Should Not Be Received Matching    subject=x
     Stop SMTP Server
+    Get SMTP Server CA Certificate
+    Set SMTP Reply    RCPT    451
+    Set SMTP Delay    DATA    1 s
+    Set SMTP Disconnect    MAIL
+    Clear SMTP Faults
+    Get SMTP Transcript
+    SMTP Client Should Have Retried    1
 
 Stop All SMTP Servers without servers does nothing
     Stop All SMTP Servers
