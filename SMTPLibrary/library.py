@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from robot.api.deco import library
 
-from .core.mailbox import DEFAULT_TIMEOUT
+from .core import DEFAULT_TIMEOUT
 from .keywords.content import ContentKeywords
 from .keywords.faults import FaultKeywords
 from .keywords.isolation import IsolationKeywords

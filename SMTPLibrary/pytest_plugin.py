@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from .core.api import SMTPServer
-from .core.registry import stop_servers
+from .core import SMTPServer
+from .core.runs import stop_servers
 
 
 @pytest.fixture

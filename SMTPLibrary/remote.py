@@ -13,7 +13,7 @@ XML-RPC leaves out:
   remote keyword returned for a message.
 * Return values must be XML-RPC values: a received message, an attachment
   and a transcript session become dictionaries with the same fields (see
-  :mod:`SMTPLibrary.core.fields`), and ``None``, which XML-RPC cannot
+  :mod:`SMTPLibrary.core.mail.fields`), and ``None``, which XML-RPC cannot
   carry, an empty string.
 * What keywords log reaches the calling suite's log: Robot is not running in
   the server process, so log calls are relayed to standard output in Robot's
@@ -34,12 +34,9 @@ from typing import Any
 from robot.api import TypeInfo
 from robot.api import logger as robot_logger
 
-from .core.content import Attachment
-from .core.controller import cannot_listen
-from .core.fields import attachment_fields, message_fields, session_fields
-from .core.message import ReceivedMessage
-from .core.server import DEFAULT_HOST
-from .core.transcript import Session
+from .core import Attachment, ReceivedMessage
+from .core.mail import attachment_fields, message_fields
+from .core.smtp import DEFAULT_HOST, Session, cannot_listen
 from .library import SMTPLibrary
 
 # XML 1.0 has no way to write these, not even escaped.
@@ -48,7 +45,7 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def to_remote(value: Any) -> Any:
     """``value`` as XML-RPC carries it: every received message, attachment and transcript session
-    turned into its dictionary (:mod:`SMTPLibrary.core.fields`), ``None`` into an empty string, and
+    turned into its dictionary (:mod:`SMTPLibrary.core.mail.fields`), ``None`` into an empty string, and
     in every text the characters XML 1.0 cannot hold (control characters other than tab and line
     ends) replaced by U+FFFD. Bytes (``raw``, an attachment's ``content``) travel as they are."""
     if isinstance(value, ReceivedMessage):
@@ -56,7 +53,7 @@ def to_remote(value: Any) -> Any:
     if isinstance(value, Attachment):
         return to_remote(attachment_fields(value))
     if isinstance(value, Session):
-        return to_remote(session_fields(value))
+        return to_remote(value.as_fields())
     if value is None:
         return ""
     if isinstance(value, dict):

@@ -51,7 +51,7 @@ Message Count Should Be uses the library timeout by default
 
 Message Count Should Be refuses a negative count
     Run Keyword And Expect Error
-    ...    EQUALS:The expected message count must be a whole number, 0 or more; got -1.
+    ...    EQUALS:The expected message count must be a whole number, 0 or more, got -1.
     ...    Message Count Should Be    -1
 
 Get Messages returns every message oldest first

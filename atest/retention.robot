@@ -25,5 +25,5 @@ Start SMTP Server keeps every message by default
 
 Start SMTP Server refuses a max_messages that is not positive
     Run Keyword And Expect Error
-    ...    max_messages must be a positive number of messages, or None for no limit; got 0.
+    ...    max_messages must be a positive number of messages, or None for no limit, got 0.
     ...    Start SMTP Server    max_messages=0

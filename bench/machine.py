@@ -7,7 +7,7 @@ import os
 import platform
 from importlib import metadata
 
-from SMTPLibrary.core.controller import event_loop_kind
+from SMTPLibrary.core.smtp.loop import event_loop_kind
 
 
 def _version(package: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from aiosmtpd.controller import Controller
 
 from SMTPLibrary.core import SMTPServer
-from SMTPLibrary.core.controller import LOOP_VARIABLE
+from SMTPLibrary.core.smtp.loop import LOOP_VARIABLE
 
 from .tools import PostfixTools
 

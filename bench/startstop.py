@@ -23,7 +23,7 @@ TLS_MISSING = "n/a (TLS not available in this build)"
 def tls_support() -> tuple[object, object] | None:
     """``(clear_cache, SMTPServer factory)`` when this build has TLS, else None."""
     try:
-        from SMTPLibrary.core import tls
+        from SMTPLibrary.core.smtp import tls
     except ImportError:
         return None
     clear_cache = getattr(tls, "clear_cache", None)

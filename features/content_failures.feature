@@ -5,7 +5,7 @@ Feature: The content steps fail saying what the message has instead
     Given a steps module "invoice.py" with
       """
       from behave import when
-      from SMTPLibrary.core import client
+      from SMTPLibrary.core.smtp import client
 
       INVOICE = (
           b"From: app@example.com\r\nTo: bob@example.com\r\nSubject: Invoice\r\nMIME-Version: 1.0\r\n"

@@ -64,7 +64,7 @@ def test_stop_while_a_waiter_waits_gives_it_a_clear_error(server):
 
 @pytest.mark.parametrize("how", ["loop stopped", "loop closed under it", "exception in the loop thread"])
 def test_a_dying_loop_thread_is_reported_by_the_next_check(server, how):
-    controller = server._controller
+    controller = server._thread
     if how == "loop stopped":
         controller.loop.call_soon_threadsafe(controller.loop.stop)
     elif how == "loop closed under it":

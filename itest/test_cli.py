@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from serve_process import SERVE, ServeProcess
 
-from SMTPLibrary.core.storage import MaildirStore
+from SMTPLibrary.core.mailbox.stores import MaildirStore
 
 MESSAGE_LINE = r"^\d\d:\d\d:\d\d from {sender} to {recipients}, subject '{subject}', (?P<size>\d+) bytes$"
 

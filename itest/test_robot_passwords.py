@@ -37,7 +37,7 @@ Wrong credentials fail without showing them
 
 
 SENDER = """\
-from SMTPLibrary.core import client
+from SMTPLibrary.core.smtp import client
 
 
 def send_as_alice(port, ca, password):

@@ -24,9 +24,9 @@ from pathlib import Path
 from serve_process import SERVE, ServeProcess
 
 from SMTPLibrary.cli.console import periodic_statistics
-from SMTPLibrary.core.matching import CRITERIA_NAMES
-from SMTPLibrary.core.message import ReceivedMessage
-from SMTPLibrary.core.stats import Snapshot
+from SMTPLibrary.core.mail.message import ReceivedMessage
+from SMTPLibrary.core.mailbox.matching import CRITERIA_NAMES
+from SMTPLibrary.core.smtp.stats import Snapshot
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DOC_PORT = "2525"

@@ -3,7 +3,7 @@
 import pytest
 
 from SMTPLibrary.core import ContentMismatch, Criteria, InvalidArgument, ReceivedMessage
-from SMTPLibrary.core.card import render
+from SMTPLibrary.core.report.card import render
 
 RAW = b"Subject: hello\r\n\r\nx\r\n"
 TLS = {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384", "bits": 256, "mode": "implicit"}

@@ -7,7 +7,8 @@ import ssl
 import pytest
 
 from SMTPLibrary.core import InvalidArgument, SMTPServer
-from SMTPLibrary.core.auth import Authenticator, parse_credentials
+from SMTPLibrary.core.smtp.aiosmtpd_engine.auth import Authenticator
+from SMTPLibrary.core.smtp.credentials import Users, parse_credentials
 
 MAIL = b"Subject: hello\r\n\r\nx\r\n"
 PASSWORD = "s3:cr,et"
@@ -69,7 +70,7 @@ def test_wrong_credentials_are_refused_without_showing_a_password(value, error):
 
 def test_passwords_are_not_in_any_representation():
     server = SMTPServer(tls="starttls", credentials={"alice": PASSWORD})
-    shown = [repr(server), repr(server.security.authenticator), server.security.describe(), str(vars(server))]
+    shown = [repr(server), repr(server.security.users), server.security.describe(), str(vars(server))]
     assert not [text for text in shown if PASSWORD in text or "s3:cr" in text]
     assert "alice" in server.security.describe()
 
@@ -168,7 +169,7 @@ def test_auth_required_needs_credentials():
 
 def test_the_authenticator_answers_535_rather_than_leaving_the_client_waiting():
     # handled=True, aiosmtpd's default, would send no reply at all.
-    result = Authenticator({"alice": "pw"})(None, None, None, "PLAIN", None)
+    result = Authenticator(Users({"alice": "pw"}))(None, None, None, "PLAIN", None)
     assert (result.success, result.handled) == (False, False)
 
 

@@ -4,7 +4,8 @@
 
 from html.parser import HTMLParser
 
-from SMTPLibrary.core import ReceivedMessage, card
+from SMTPLibrary.core import ReceivedMessage
+from SMTPLibrary.core.report import card
 
 HOSTILE = (
     b"From: <script>alert(1)</script> <evil@example.com>\r\n"

@@ -17,8 +17,8 @@ def test_a_dead_server_thread_ends_serve_without_statistics_nor_a_signal(capsys)
     server = SMTPServer()
     server.start()
     # The server thread ends behind the command's back.
-    server._controller.loop.call_soon_threadsafe(server._controller.loop.stop)
-    server._controller._thread.join(5)
+    server._thread.loop.call_soon_threadsafe(server._thread.loop.stop)
+    server._thread._thread.join(5)
     out = io.StringIO()
     with StopSignals() as signals:
         # Should serve() wait for a signal only, this one ends the test instead of hanging it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from SMTPLibrary.core import Criteria, SMTPServer
-from SMTPLibrary.core.client import compose, dial_host, send_to
+from SMTPLibrary.core.smtp.client import compose, dial_host, send_to
 
 
 def test_wildcard_hosts_are_dialled_on_the_loopback_address():

@@ -1,7 +1,10 @@
 import pytest
 
-from SMTPLibrary.core import ContentMismatch, Criteria, InvalidArgument, ReceivedMessage, content, report
-from SMTPLibrary.core.links import html_links, text_links
+from SMTPLibrary.core import ContentMismatch, Criteria, InvalidArgument, ReceivedMessage
+from SMTPLibrary.core.mail import content
+from SMTPLibrary.core.mail.links import html_links, text_links
+from SMTPLibrary.core.mailbox import expectations
+from SMTPLibrary.core.mailbox import failures as report
 
 MIXED = (
     b"From: =?utf-8?q?Zo=C3=AB?= <zoe@example.com>\r\n"
@@ -51,14 +54,14 @@ def test_links_from_text_then_html_in_order_without_duplicates():
 
 
 def test_links_filtered_by_pattern():
-    assert content.links(message(), r"^mailto:") == ["mailto:x@example.com"]
-    assert content.links(message(), "nothing") == []
+    assert expectations.links(message(), r"^mailto:") == ["mailto:x@example.com"]
+    assert expectations.links(message(), "nothing") == []
     with pytest.raises(InvalidArgument, match=r"Invalid regular expression in pattern='\(': "):
-        content.links(message(), "(")
+        expectations.links(message(), "(")
     with pytest.raises(InvalidArgument, match=r"^Invalid regular expression in pattern='\(': "):
-        content.find_link(message(), "(")
+        expectations.find_link(message(), "(")
     with pytest.raises(InvalidArgument, match=r"^pattern must be a string, got int 5\.$"):
-        content.find_link(message(), 5)
+        expectations.find_link(message(), 5)
 
 
 @pytest.mark.parametrize(
@@ -99,58 +102,58 @@ def test_attachment_attributes():
 
 def test_header_values():
     received = message()
-    assert content.header(received, "from") == "Zoë <zoe@example.com>"
-    assert content.header(received, "Received") == "from a"
-    assert content.header(received, "Received", all=True) == ["from a", "from b"]
-    assert content.header(received, "X-Missing") is None
-    assert content.header(received, "X-Missing", all=True) == []
+    assert expectations.header(received, "from") == "Zoë <zoe@example.com>"
+    assert expectations.header(received, "Received") == "from a"
+    assert expectations.header(received, "Received", all=True) == ["from a", "from b"]
+    assert expectations.header(received, "X-Missing") is None
+    assert expectations.header(received, "X-Missing", all=True) == []
 
 
 @pytest.mark.parametrize("name", ["", " ", "Sub ject", "Subject:", 42])
 def test_header_name_must_be_a_name(name):
     with pytest.raises(InvalidArgument, match="Header name must be a name like 'Subject'"):
-        content.header(message(), name)
+        expectations.header(message(), name)
 
 
 def test_find_link_and_its_failures():
-    assert content.find_link(message(), "verify") == "https://example.com/verify?t=1&u=2"
+    assert expectations.find_link(message(), "verify") == "https://example.com/verify?t=1&u=2"
     with pytest.raises(ContentMismatch) as failure:
-        content.find_link(message(), "reset")
+        expectations.find_link(message(), "reset")
     assert str(failure.value) == (
         "Message #7 has no link matching 'reset'. Its links: 'https://example.com/verify?t=1&u=2', "
         "'https://example.com/a_(b)', 'https://example.com/long/path', 'mailto:x@example.com'."
     )
     with pytest.raises(ContentMismatch, match=r"^Message #1 has no link matching 'x': it has no links\.$"):
-        content.find_link(message(b"Subject: s\r\n\r\nno links\r\n", seq=1), "x")
+        expectations.find_link(message(b"Subject: s\r\n\r\nno links\r\n", seq=1), "x")
 
 
 def test_find_attachment_and_its_failures():
-    assert content.find_attachment(message(), "invoice.pdf").size == 6
+    assert expectations.find_attachment(message(), "invoice.pdf").size == 6
     with pytest.raises(ContentMismatch, match=r"^Message #7 has no attachment named 'x.pdf'. Its attachments: "):
-        content.find_attachment(message(), "x.pdf")
+        expectations.find_attachment(message(), "x.pdf")
     with pytest.raises(ContentMismatch, match=r"^The message has no attachment named 'x': it has no named attach"):
-        content.find_attachment(message(b"Subject: s\r\n\r\nbody\r\n", seq=0), "x")
+        expectations.find_attachment(message(b"Subject: s\r\n\r\nbody\r\n", seq=0), "x")
 
 
 def test_require_html_containing_finds_literal_text_and_fails_showing_the_html():
     html_only = message(b"Subject: s\r\nContent-Type: text/html\r\n\r\n<p>Dear (Alice)</p>\r\n", seq=5)
-    assert content.require_html_containing(html_only, "Dear (Alice)") == "<p>Dear (Alice)</p>\n"
+    assert expectations.require_html_containing(html_only, "Dear (Alice)") == "<p>Dear (Alice)</p>\n"
     with pytest.raises(ContentMismatch) as failure:
-        content.require_html_containing(html_only, "Dear Bob")
+        expectations.require_html_containing(html_only, "Dear Bob")
     assert str(failure.value) == "Message #5 does not match: HTML '<p>Dear (Alice)</p>' did not contain 'Dear Bob'."
     with pytest.raises(ContentMismatch, match=r"^Message #6 has no text/html part; its parts: text/plain\.$"):
-        content.require_html_containing(message(b"Subject: s\r\n\r\nplain\r\n", seq=6), "x")
+        expectations.require_html_containing(message(b"Subject: s\r\n\r\nplain\r\n", seq=6), "x")
 
 
 def test_require_text_and_html_fail_naming_the_parts_there_are():
     html_only = message(b"Subject: s\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n", seq=3)
-    assert content.require_html(html_only) == "<p>hi</p>\n"
+    assert expectations.require_html(html_only) == "<p>hi</p>\n"
     with pytest.raises(ContentMismatch) as failure:
-        content.require_text(html_only)
+        expectations.require_text(html_only)
     assert str(failure.value) == "Message #3 has no text/plain part; its parts: text/html."
     broken = message(b"Subject: s\r\nContent-Type: multipart/mixed\r\n\r\nraw\r\n", seq=4)
     with pytest.raises(ContentMismatch) as failure:
-        content.require_html(broken)
+        expectations.require_html(broken)
     assert str(failure.value) == (
         "Message #4 has no text/html part; it has no decodable part; problems: "
         "message (multipart/mixed): multipart without a boundary: its body is kept as the raw bytes."

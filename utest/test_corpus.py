@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from SMTPLibrary.core import ReceivedMessage, card, content, files
+from SMTPLibrary.core import ReceivedMessage
+from SMTPLibrary.core.mail import content, files
+from SMTPLibrary.core.mailbox import expectations
+from SMTPLibrary.core.report import card
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
@@ -40,9 +43,9 @@ def test_corpus_files_are_wire_format():
 def test_headers(name):
     expected, message = EXPECTED[name], load(name)
     assert message.subject == expected["subject"]
-    assert content.header(message, "From") == expected["from"]
+    assert expectations.header(message, "From") == expected["from"]
     for header, value in expected["headers"].items():
-        assert content.header(message, header) == value
+        assert expectations.header(message, header) == value
     for _name, value in message.headers.items_all():
         value.encode("utf-8")  # no undecodable byte survives as a lone surrogate
 

@@ -1,4 +1,4 @@
-"""DATA read in chunks (core/data.py) ends exactly as aiosmtpd's line-by-line reading:
+"""DATA read in chunks (core/smtp/aiosmtpd_engine/data.py) ends exactly as aiosmtpd's line-by-line reading:
 same replies, same content, on random input sent in random pieces."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from SMTPLibrary.core.controller import ThreadedController, bind
-from SMTPLibrary.core.data import END_OF_DATA, LineWatch, find_end
+from SMTPLibrary.core.smtp.aiosmtpd_engine.data import LineWatch
+from SMTPLibrary.core.smtp.aiosmtpd_engine.protocol import CaptureSMTP
+from SMTPLibrary.core.smtp.wire import END_OF_DATA, find_end
 
 
 class Recorder:
@@ -28,6 +29,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+class CapturingController(Controller):
+    """aiosmtpd's own controller, serving SMTPLibrary's protocol class with no services: the plain path."""
+
+    def factory(self) -> CaptureSMTP:
+        return CaptureSMTP(self.handler, **self.SMTP_kwargs)
+
+
 @pytest.fixture(params=[3000, None], ids=["size limit", "no size limit"])
 def servers(request):
     """aiosmtpd's own SMTP and SMTPLibrary's, with a small size limit so that random input hits
@@ -36,7 +44,7 @@ def servers(request):
     theirs, ours = Recorder(), Recorder()
     reference = Controller(theirs, hostname="127.0.0.1", port=_free_port(), **options)
     reference.start()
-    captured = ThreadedController(ours, bind("127.0.0.1", 0), **options)
+    captured = CapturingController(ours, hostname="127.0.0.1", port=_free_port(), **options)
     captured.start()
     yield (reference.port, theirs), (captured.port, ours)
     reference.stop()

@@ -1,7 +1,7 @@
 import pytest
 
 from SMTPLibrary.core import ReceivedMessage
-from SMTPLibrary.core.decode import clean, codec_name, decode_text, unflow
+from SMTPLibrary.core.mail.decode import clean, codec_name, decode_text, unflow
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_clean_replaces_lone_surrogates():
 
 
 def test_a_codec_that_is_no_charset_is_an_unknown_charset():
-    from SMTPLibrary.core.decode import codec_name, decode_text
+    from SMTPLibrary.core.mail.decode import codec_name, decode_text
 
     assert codec_name("hex") is None
     assert codec_name("rot13") is None

@@ -8,8 +8,8 @@ import smtplib
 import pytest
 
 from SMTPLibrary.core import InvalidArgument, ServerError, SMTPServer
-from SMTPLibrary.core import controller as controller_module
-from SMTPLibrary.core.controller import LOOP_VARIABLE, event_loop_kind
+from SMTPLibrary.core.smtp import loop as controller_module
+from SMTPLibrary.core.smtp.loop import LOOP_VARIABLE, event_loop_kind
 
 UVLOOP_INSTALLED = importlib.util.find_spec("uvloop") is not None
 
@@ -26,7 +26,7 @@ def test_by_default_uvloop_runs_the_server_when_installed(monkeypatch):
     assert event_loop_kind() == expected
     with SMTPServer() as server:
         assert server.event_loop == expected
-        assert type(server._controller.loop).__module__.split(".")[0] == expected
+        assert type(server._thread.loop).__module__.split(".")[0] == expected
         deliver(server)
     assert server.event_loop is None
 
@@ -35,7 +35,7 @@ def test_asyncio_opts_out(monkeypatch):
     monkeypatch.setenv(LOOP_VARIABLE, "asyncio")
     with SMTPServer() as server:
         assert server.event_loop == "asyncio"
-        assert type(server._controller.loop).__module__.startswith("asyncio")
+        assert type(server._thread.loop).__module__.startswith("asyncio")
         deliver(server)
 
 

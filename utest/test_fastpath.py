@@ -10,11 +10,26 @@ import types
 import pytest
 from aiosmtpd.smtp import SMTP
 
-from SMTPLibrary.core import Mailbox, SMTPServer
-from SMTPLibrary.core.fastpath import _rebind, simple_address
-from SMTPLibrary.core.handler import CaptureHandler
-from SMTPLibrary.core.protocol import CaptureSMTP
-from SMTPLibrary.core.security import Security
+from SMTPLibrary.core import SMTPServer
+from SMTPLibrary.core.smtp.aiosmtpd_engine.fastpath import _rebind, simple_address
+from SMTPLibrary.core.smtp.aiosmtpd_engine.handler import CaptureHandler
+from SMTPLibrary.core.smtp.aiosmtpd_engine.protocol import CaptureSMTP
+from SMTPLibrary.core.smtp.engine import Services
+
+
+def services() -> Services:
+    """What a server hands its engine, for a connection built here without a server thread."""
+    server = SMTPServer()
+    return Services(
+        options=server.options,
+        security=server.security,
+        faults=server.faults,
+        transcript=server.transcript,
+        stats=server.stats,
+        deliver=server.mailbox.add,
+        on_error=server.errors.record,
+        ident="test",
+    )
 
 
 @pytest.fixture
@@ -38,11 +53,11 @@ def _state(protocol: SMTP, as_if: SMTP) -> dict:
     ],
 )
 def test_a_copied_connection_has_the_state_aiosmtpd_would_give_it(loop, options):
-    handler = CaptureHandler(Mailbox())
-    options = {**options, "security": Security()}  # one per server, as the controller passes it
-    template = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, **options)
-    fresh = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, **options)
-    copied = CaptureSMTP(handler, hooks=False, template=template)
+    given = services()
+    handler = CaptureHandler(given)
+    template = CaptureSMTP(handler, services=given, connections=set(), loop=loop, **options)
+    fresh = CaptureSMTP(handler, services=given, connections=set(), loop=loop, **options)
+    copied = CaptureSMTP(handler, template=template)
 
     expected, actual = _state(fresh, copied), vars(copied)
     assert set(actual) == set(expected)
@@ -54,9 +69,10 @@ def test_a_copied_connection_has_the_state_aiosmtpd_would_give_it(loop, options)
     assert copied._closed is not template._closed
     # Nothing mutable is shared with the template but the server's set of open
     # connections, and commands run on the copy.
-    assert copied._connections is template._connections
+    assert copied.connections is template.connections
+    assert copied.services is template.services
     for name, value in actual.items():
-        if isinstance(value, list | set | dict) and name != "_connections":
+        if isinstance(value, list | set | dict) and name != "connections":
             assert value is not getattr(template, name), name
     assert copied._smtp_methods["DATA"].__self__ is copied
     assert all(isinstance(hook, types.MethodType) for hook in copied._handle_hooks.values())
@@ -64,13 +80,12 @@ def test_a_copied_connection_has_the_state_aiosmtpd_would_give_it(loop, options)
 
 def test_the_set_of_open_connections_is_shared_not_copied_per_connection(loop):
     # Copying it would cost each new connection a walk over every open one.
-    handler = CaptureHandler(Mailbox())
     connections = {object() for _ in range(3)}
-    template = CaptureSMTP(handler, connections=connections, hooks=False, loop=loop, hostname="h")
-    copied = CaptureSMTP(handler, template=template)
-    assert copied._connections is connections
+    template = CaptureSMTP(CaptureHandler(services()), connections=connections, loop=loop, hostname="h")
+    copied = CaptureSMTP(None, template=template)
+    assert copied.connections is connections
     shared, rebound = template._fastpath_plan
-    assert shared["_connections"] is connections and "_connections" not in rebound
+    assert shared["connections"] is connections and "connections" not in rebound
 
 
 def test_stop_aborts_every_connection_made_from_the_template(monkeypatch):
@@ -84,14 +99,14 @@ def test_stop_aborts_every_connection_made_from_the_template(monkeypatch):
     monkeypatch.setattr(CaptureSMTP, "abort", abort)
     server = SMTPServer()
     server.start()
-    controller = server._controller
+    made = server._thread.connections
     clients = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(3)]
     try:
         for client in clients:
             assert client.recv(100).startswith(b"220 ")  # greeted: its connection is made
-        connections = set(controller.connections)
+        connections = set(made.open)
         assert len(connections) == 3
-        assert all(connection._connections is controller.connections for connection in connections)
+        assert all(connection.connections is made.open for connection in connections)
         server.stop()
     finally:
         for client in clients:
@@ -102,11 +117,11 @@ def test_stop_aborts_every_connection_made_from_the_template(monkeypatch):
 def test_each_connection_runs_the_fault_stages_on_itself(loop):
     # The fault stages are methods of the class (no per-connection wrapping): a copied
     # connection's command table calls them on that connection, never on the template.
-    handler = CaptureHandler(Mailbox())
-    template = CaptureSMTP(handler, connections=set(), hooks=False, loop=loop, hostname="h")
-    first = CaptureSMTP(handler, template=template)
-    second = CaptureSMTP(handler, template=template)
-    assert not hasattr(template, "_session_log")
+    given = services()
+    template = CaptureSMTP(CaptureHandler(given), services=given, connections=set(), loop=loop, hostname="h")
+    first = CaptureSMTP(None, template=template)
+    second = CaptureSMTP(None, template=template)
+    assert template.dialogue is None
     for connection in (first, second):
         for command in ("EHLO", "HELO", "DATA", "AUTH", "STARTTLS", "MAIL"):
             method = connection._smtp_methods[command]
@@ -116,10 +131,9 @@ def test_each_connection_runs_the_fault_stages_on_itself(loop):
 
 def test_a_copied_connection_resets_the_command_size_limits_as_aiosmtpd_does(loop):
     # aiosmtpd keeps them class-wide: EHLO raises MAIL's, each new connection clears them.
-    handler = CaptureHandler(Mailbox())
-    template = CaptureSMTP(handler, connections=set(), loop=loop, hostname="h")
+    template = CaptureSMTP(CaptureHandler(services()), connections=set(), loop=loop, hostname="h")
     CaptureSMTP.command_size_limits["MAIL"] += 36
-    CaptureSMTP(handler, template=template)
+    CaptureSMTP(None, template=template)
     assert "MAIL" not in CaptureSMTP.command_size_limits
     assert CaptureSMTP.command_size_limits["MAIL"] == SMTP.command_size_limit
 

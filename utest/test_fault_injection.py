@@ -21,11 +21,11 @@ PASSWORD = "s3cret-passw0rd"
 
 def sent_to_the_end(server, sessions=1):
     """Wait until the server has recorded the end of ``sessions`` connections."""
-    done, found = server.transcript.wait(
-        lambda found: True if len(found) >= sessions and all(s.ended for s in found) else None, 5
-    )
-    assert done, "\n\n".join(map(str, found))
-    return found
+    done = server.transcript.wait(
+        lambda found: found if len(found) >= sessions and all(s.ended for s in found) else None, 5
+    ).result
+    assert done, "\n\n".join(map(str, server.transcript.sessions()))
+    return done
 
 
 def last_session(server):
@@ -340,9 +340,9 @@ def test_a_delay_keeps_other_connections_served(server):
     slow = threading.Thread(target=slow_client)
     slow.start()
     try:
-        delayed, _ = server.transcript.wait(
+        delayed = server.transcript.wait(
             lambda sessions: True if any("fault at DATA_END: wait" in s.text for s in sessions) else None, 5
-        )
+        ).result
         assert delayed
         for n in range(3):
             send(server, [f"fast{n}@example.com"])
@@ -541,7 +541,7 @@ def test_a_retrying_client_is_counted(server):
             send(server)
         except smtplib.SMTPRecipientsRefused:
             pass
-    attempts = server.transcript.wait_for_retries(2, 5)
+    attempts = server.wait_for_retries(2, 5)
     assert [attempt.outcome for attempt in attempts] == [
         "451 Requested action aborted: local error in processing",
         "451 Requested action aborted: local error in processing",

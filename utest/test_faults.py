@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from SMTPLibrary.core import InvalidArgument
-from SMTPLibrary.core.faults import Delay, Disconnect, Faults, Reply, make_reply
-from SMTPLibrary.core.matching import TextMatcher
+from SMTPLibrary.core.mailbox.matching import TextMatcher
+from SMTPLibrary.core.smtp.faults.rules import Delay, Disconnect, Faults, Reply, make_reply
 
 
 @pytest.fixture

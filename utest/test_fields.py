@@ -12,12 +12,11 @@ import pytest
 
 from SMTPLibrary import SMTPLibrary
 from SMTPLibrary.core import InvalidArgument, ReceivedMessage
-from SMTPLibrary.core.fields import (
+from SMTPLibrary.core.mail.fields import (
     attachment_fields,
     is_message_fields,
     message_fields,
     message_from_fields,
-    session_fields,
 )
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -133,7 +132,7 @@ def test_a_session_has_every_documented_attribute(server):
         with pytest.raises(smtplib.SMTPRecipientsRefused):
             client.sendmail("a@example.com", ["b@example.com"], b"Subject: x\r\n\r\ny\r\n")
     (session,) = server.transcript.sessions()
-    fields = session_fields(session)
+    fields = session.as_fields()
     doc = inspect.getdoc(SMTPLibrary.get_smtp_transcript)
     for name in ("commands", "replies", "text", "entries", "number", "peer", "dropped"):
         assert f"``{name}``" in doc and name in fields, name

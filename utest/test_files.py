@@ -3,7 +3,7 @@ import os
 import pytest
 
 from SMTPLibrary.core import InvalidArgument
-from SMTPLibrary.core.files import eml_name, safe_filename, save_into, save_message
+from SMTPLibrary.core.mail.files import eml_name, safe_filename, save_into, save_message
 
 
 @pytest.mark.parametrize(

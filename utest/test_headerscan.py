@@ -9,7 +9,7 @@ import random
 import pytest
 
 from SMTPLibrary.core import ReceivedMessage
-from SMTPLibrary.core.headerscan import UNKNOWN, raw_header
+from SMTPLibrary.core.mail.headerscan import UNKNOWN, raw_header
 
 
 def parsed_subject(raw: bytes) -> str:
@@ -125,7 +125,7 @@ BODIES = [
 
 @pytest.mark.parametrize("raw", BODIES)
 def test_a_plain_body_read_from_raw_bytes_is_the_parsed_body(raw):
-    from SMTPLibrary.core.headerscan import plain_body
+    from SMTPLibrary.core.mail.headerscan import plain_body
 
     fast = plain_body(raw)
     if fast is not None:
@@ -133,7 +133,7 @@ def test_a_plain_body_read_from_raw_bytes_is_the_parsed_body(raw):
 
 
 def test_random_plain_bodies():
-    from SMTPLibrary.core.headerscan import plain_body
+    from SMTPLibrary.core.mail.headerscan import plain_body
 
     headers = [b"Subject: x\r\n", b"Content-Type: text/plain\r\n", b"Content-Type: text/plain; charset=utf-8\r\n",
                b"Content-Type: text/plain; charset=latin-1\r\n", b"Content-Type: text/plain; charset=ascii\r\n",

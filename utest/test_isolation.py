@@ -8,9 +8,9 @@ import smtplib
 import pytest
 
 from SMTPLibrary.core import InvalidArgument, SMTPServer, StorageError
-from SMTPLibrary.core.isolation import Isolation, check_auto_reset, reset_for_next_test, unique_address
-from SMTPLibrary.core.message import ReceivedMessage
-from SMTPLibrary.core.registry import ServerRegistry
+from SMTPLibrary.core.mail.message import ReceivedMessage
+from SMTPLibrary.core.runs.isolation import Isolation, check_auto_reset, reset_for_next_test, unique_address
+from SMTPLibrary.core.runs.registry import ServerRegistry
 
 
 def mail(subject: str = "Hello") -> ReceivedMessage:
@@ -91,13 +91,13 @@ def test_a_pending_error_neither_stops_the_fresh_start_nor_gets_lost(servers, tm
         broken.check()
 
 
-def test_the_engine_reset_never_raises_and_keeps_faults_unless_asked(tmp_path):
+def test_clear_never_raises_and_keeps_faults_unless_asked(tmp_path):
     with SMTPServer(maildir=tmp_path / "mail") as server:
         lose_the_maildir(server, tmp_path / "mail")
         server.faults.reply("RCPT", 451, count=0)
-        super(SMTPServer, server).reset()
+        server.clear()
         assert server.mailbox.count() == 0 and len(server.faults.rules) == 1
-        super(SMTPServer, server).reset(faults=True)
+        server.clear(faults=True)
         assert server.faults.rules == []
         with pytest.raises(StorageError):
             server.check()

@@ -152,7 +152,7 @@ def test_zero_messages_expected_and_none_there(mailbox):
 def test_count_wait_refuses_what_is_no_count(mailbox, expected):
     with pytest.raises(InvalidArgument) as failure:
         mailbox.wait_for_count(expected, 30)
-    assert str(failure.value) == f"The expected message count must be a whole number, 0 or more; got {expected!r}."
+    assert str(failure.value) == f"The expected message count must be a whole number, 0 or more, got {expected!r}."
 
 
 def test_assert_none_fails_on_a_stored_match(mailbox):

@@ -128,7 +128,7 @@ def test_parts_nested_too_deep_to_parse_keep_headers_and_say_so():
 
 
 def test_only_the_most_recently_parsed_messages_keep_their_parse():
-    from SMTPLibrary.core.message import PARSED_KEPT
+    from SMTPLibrary.core.mail.message import PARSED_KEPT
 
     messages = [received(MULTIPART) for _ in range(PARSED_KEPT + 10)]
     for message in messages:

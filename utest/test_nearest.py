@@ -11,8 +11,9 @@ import pytest
 
 from SMTPLibrary import SMTPLibrary
 from SMTPLibrary.bdd.steps import messages as message_steps
-from SMTPLibrary.core import Criteria, MessageNotReceived, SMTPServer, report
-from SMTPLibrary.core.matching import Criterion
+from SMTPLibrary.core import Criteria, MessageNotReceived, SMTPServer
+from SMTPLibrary.core.mailbox import failures as report
+from SMTPLibrary.core.mailbox.matching import Criterion
 from SMTPLibrary.keywords import context as keyword_context
 
 SUBJECTS = ("Welcome Bob", "Invoice", "Welcome Alice")

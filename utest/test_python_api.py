@@ -19,8 +19,8 @@ from SMTPLibrary.core import (
     Statistics,
     UnexpectedMessage,
 )
-from SMTPLibrary.core import server as engine
-from SMTPLibrary.core.matching import FIELDS
+from SMTPLibrary.core.mailbox.matching import FIELDS
+from SMTPLibrary.core.smtp import server as engine
 
 
 def send(server, subject="Hello", sender="app@example.com", recipients=("alice@example.com",), body="Hi"):
@@ -198,7 +198,10 @@ def test_the_seed_mock_server_example_runs_unchanged_but_for_the_import():
 
 
 def test_disk_options_and_a_mailbox_exclude_each_other(tmp_path):
-    with pytest.raises(InvalidArgument, match=r"^Give either mailbox or maildir/mbox/latest, not both\.$"):
+    with pytest.raises(
+        InvalidArgument,
+        match=r"^Give max_messages, maildir, mbox, latest and stores to the Mailbox passed as mailbox\.$",
+    ):
         SMTPLibrary.SMTPServer(maildir=tmp_path / "m", mailbox=Mailbox())
 
 

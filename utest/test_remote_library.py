@@ -15,7 +15,7 @@ import pytest
 from robot.libraries.Remote import ArgumentCoercer, RemoteResult
 from robotremoteserver import RemoteLibraryFactory
 
-from SMTPLibrary.core.message import ReceivedMessage
+from SMTPLibrary.core.mail.message import ReceivedMessage
 from SMTPLibrary.remote import RemoteLibrary, _Keyword, to_remote
 
 CORPUS = Path(__file__).parent / "corpus"

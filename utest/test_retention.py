@@ -53,5 +53,5 @@ def test_the_server_passes_max_messages_to_its_mailbox():
 
 
 def test_max_messages_goes_to_the_mailbox_when_one_is_given():
-    with pytest.raises(InvalidArgument, match="Give max_messages to the Mailbox"):
+    with pytest.raises(InvalidArgument, match="Give max_messages, maildir, mbox, latest and stores to the Mailbox"):
         SMTPServer(mailbox=Mailbox(), max_messages=2)

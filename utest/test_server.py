@@ -7,11 +7,10 @@ import threading
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from SMTPLibrary.core import ServerError, SMTPServer
-from SMTPLibrary.core import controller as controller_module
-from SMTPLibrary.core import server as server_module
+from SMTPLibrary.core.smtp import loop as controller_module
+from SMTPLibrary.core.smtp import server as server_module
 
 
 def test_port_zero_binds_a_free_port_and_reports_it():
@@ -143,7 +142,7 @@ def test_every_error_in_the_server_thread_is_counted(server, send, monkeypatch):
 def test_errors_recorded_while_checks_run_are_never_lost(server):
     # The loop thread records errors while a test thread checks: each error is reported exactly once.
     recorded = 2000
-    record = server._handler._on_error
+    record = server._record_error
     recorder = threading.Thread(target=lambda: [record(ValueError(n)) for n in range(recorded)])
     reported = 0
 
@@ -164,8 +163,8 @@ def test_errors_recorded_while_checks_run_are_never_lost(server):
 
 
 def test_a_dead_server_thread_is_reported(server):
-    server._controller.loop.call_soon_threadsafe(server._controller.loop.stop)
-    server._controller._thread.join(5)
+    server._thread.loop.call_soon_threadsafe(server._thread.loop.stop)
+    server._thread._thread.join(5)
     with pytest.raises(ServerError, match=r"has stopped unexpectedly"):
         server.check()
     assert not server.running
@@ -177,7 +176,7 @@ def test_context_manager_starts_and_stops():
     assert not server.running
 
 
-def test_a_controller_that_fails_to_initialise_closes_its_loop_and_socket(monkeypatch):
+def test_a_server_whose_engine_fails_to_start_closes_its_loop_and_socket(monkeypatch):
     loops, sockets = [], []
     real_loop, real_bind = controller_module.new_event_loop, controller_module.bind
 
@@ -195,8 +194,8 @@ def test_a_controller_that_fails_to_initialise_closes_its_loop_and_socket(monkey
     monkeypatch.setattr(controller_module, "new_event_loop", new_event_loop)
     monkeypatch.setattr(server_module, "bind", bind)
 
-    monkeypatch.setattr(Controller, "__init__", refuse)
     server = SMTPServer()
+    monkeypatch.setattr(server._engine, "connections", refuse)
     with pytest.raises(TypeError, match="forced failure"):
         server.start()
     assert len(loops) == len(sockets) == 1

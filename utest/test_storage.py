@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from SMTPLibrary.core import Criteria, InvalidArgument, Mailbox, ReceivedMessage, SMTPServer, StorageError
-from SMTPLibrary.core.storage import LatestFileStore, MaildirStore, MboxStore, Store, StoreWriter, open_stores
+from SMTPLibrary.core.mailbox import LatestFileStore, MaildirStore, MboxStore, Store, StoreWriter, open_stores
 
 
 def message(subject: str, body: str = "Hello", sender: str = "app@example.com") -> ReceivedMessage:
@@ -143,7 +143,8 @@ def test_open_stores_makes_only_what_was_asked(tmp_path):
 KILLED_WRITER = """
 import os, sys, threading
 from pathlib import Path
-from SMTPLibrary.core import ReceivedMessage, storage
+from SMTPLibrary.core import ReceivedMessage
+from SMTPLibrary.core.mailbox import stores as storage
 
 kind, path = sys.argv[1], sys.argv[2]
 store = {"maildir": storage.MaildirStore, "mbox": storage.MboxStore, "latest": storage.LatestFileStore}[kind](path)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import trustme
 
-from SMTPLibrary.core import InvalidArgument, SMTPServer, tls
+from SMTPLibrary.core import InvalidArgument, SMTPServer
+from SMTPLibrary.core.smtp import tls
 
 MAIL = b"Subject: secret\r\n\r\nx\r\n"
 

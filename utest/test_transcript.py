@@ -6,7 +6,7 @@ import pytest
 
 from SMTPLibrary.core import InvalidArgument
 from SMTPLibrary.core.errors import RetryCountMismatch
-from SMTPLibrary.core.transcript import Transcript, find_attempts
+from SMTPLibrary.core.smtp.faults import Transcript, find_attempts, wait_for_retries
 
 PEER = ("127.0.0.1", 40000)
 
@@ -252,9 +252,9 @@ def test_retries_pass_when_reached_and_fail_at_once_when_exceeded():
     transcript = Transcript()
     for _ in range(3):
         dialogue(transcript, GREETING, *transaction(rcpt_reply="451 later")).end()
-    assert len(transcript.wait_for_retries(2, 0)) == 3
+    assert len(wait_for_retries(transcript, 2, 0)) == 3
     with pytest.raises(RetryCountMismatch) as error:
-        transcript.wait_for_retries(1, 60)
+        wait_for_retries(transcript, 1, 60)
     assert str(error.value) == (
         "The client should have retried 1 time but had already retried 2 times. 3 attempts:\n"
         "1) session 1 from 127.0.0.1:40000: MAIL FROM:<app@example.com> -> 451 later\n"
@@ -267,12 +267,12 @@ def test_too_few_retries_fail_after_the_timeout():
     transcript = Transcript()
     dialogue(transcript, GREETING, *transaction(data_reply="451 later")).end()
     with pytest.raises(RetryCountMismatch) as error:
-        transcript.wait_for_retries(2, 0.1)
+        wait_for_retries(transcript, 2, 0.1)
     assert str(error.value).splitlines()[0] == (
         "The client should have retried 2 times but retried 0 times in 100 milliseconds. 1 attempt:"
     )
     with pytest.raises(RetryCountMismatch) as error:
-        Transcript().wait_for_retries(0, 0)
+        wait_for_retries(Transcript(), 0, 0)
     assert str(error.value) == "The client should have retried 0 times but made no attempt to send in 0 seconds."
 
 
@@ -281,7 +281,7 @@ def test_a_long_list_of_attempts_shows_the_last_ones():
     for _ in range(12):
         dialogue(transcript, "421 busy").end()
     with pytest.raises(RetryCountMismatch) as error:
-        transcript.wait_for_retries(1, 0)
+        wait_for_retries(transcript, 1, 0)
     message = str(error.value)
     assert message.splitlines()[0].endswith("12 attempts, the last 10:")
     assert message.splitlines()[1].startswith("3) session 3 ")
@@ -300,14 +300,14 @@ def test_waiting_for_retries_wakes_up_when_they_happen():
     thread.start()
     started.set()
     try:
-        assert [attempt.outcome for attempt in transcript.wait_for_retries(1, 10)] == ["421 busy", "250 OK"]
+        assert [attempt.outcome for attempt in wait_for_retries(transcript, 1, 10)] == ["421 busy", "250 OK"]
     finally:
         thread.join()
 
 
 def test_a_negative_retry_count_is_an_argument_error():
     with pytest.raises(InvalidArgument, match=r"^The number of retries must be 0 or more, got -1\.$"):
-        Transcript().wait_for_retries(-1, 0)
+        wait_for_retries(Transcript(), -1, 0)
 
 
 def test_a_session_names_an_ipv6_client_with_brackets():

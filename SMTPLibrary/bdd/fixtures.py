@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 from typing import Any
 
-from ..core import server as engine
-from ..core.api import SMTPServer
-from ..core.errors import InvalidArgument
-from ..core.isolation import reset_for_next_test
-from ..core.mailbox import DEFAULT_TIMEOUT
+from ..core import DEFAULT_TIMEOUT, InvalidArgument, ServerOptions, SMTPServer
+from ..core.runs import reset_for_next_test
 
 # A feature with this tag shares one server between its scenarios.
 PER_FEATURE_TAG = "smtp.per_feature"
 _FEATURE_SERVER = "_smtplibrary_server"
-_FEATURE_OPTIONS = "_smtplibrary_server_options"
-# What SMTPServer does with an option left out, so that leaving one out and giving its default compare equal.
-_DEFAULTS = {
-    name: parameter.default
-    for server_class in (engine.SMTPServer, SMTPServer)
-    for name, parameter in inspect.signature(server_class).parameters.items()
-    if parameter.default is not parameter.empty and name != "port"
-}
 # ``behave -D smtp_maildir=mail`` keeps every scenario's mail on disk (see SMTPServer).
 STORAGE_USERDATA = {"maildir": "smtp_maildir", "mbox": "smtp_mbox", "latest": "smtp_latest"}
 
@@ -72,14 +60,13 @@ def _use_feature_server(context: Any, feature: Any, port: int, **options: Any) -
         context.add_cleanup(stop, layer="feature")
         server.start()
         setattr(feature, _FEATURE_SERVER, server)
-        setattr(feature, _FEATURE_OPTIONS, options)
     else:
         if port and port != server.port:
             raise InvalidArgument(
                 f"The SMTP server of this feature (@{PER_FEATURE_TAG}) runs on {server.address}: "
                 f"it cannot move to port {port} in another scenario."
             )
-        _check_same_options(server, getattr(feature, _FEATURE_OPTIONS), options)
+        _check_same_options(server, ServerOptions.build({"port": server.options.port, **options}))
         server.check()
         reset_for_next_test(server)
     context.smtp_server = server
@@ -87,21 +74,16 @@ def _use_feature_server(context: Any, feature: Any, port: int, **options: Any) -
     return server
 
 
-def _check_same_options(server: SMTPServer, started: dict[str, Any], asked: dict[str, Any]) -> None:
+def _check_same_options(server: SMTPServer, asked: ServerOptions) -> None:
     """Fail, naming each difference, when a later scenario asks for another server than the feature's:
     handing it the feature's server would test something else than the scenario says."""
-    order = list(_DEFAULTS)
-    names = sorted(
-        set(started) | set(asked), key=lambda name: (order.index(name) if name in order else len(order), name)
-    )
-    differences = [
-        name for name in names if started.get(name, _DEFAULTS.get(name)) != asked.get(name, _DEFAULTS.get(name))
-    ]
+    started = server.options
+    differences = started.differences(asked)
     if not differences:
         return
 
-    def described(options: dict[str, Any]) -> str:
-        return ", ".join(f"{name}={_shown(name, options.get(name, _DEFAULTS.get(name)))}" for name in differences)
+    def described(options: ServerOptions) -> str:
+        return ", ".join(f"{name}={_shown(name, getattr(options, name))}" for name in differences)
 
     raise InvalidArgument(
         f"The SMTP server of this feature (@{PER_FEATURE_TAG}) on {server.address} has {described(started)}, "

@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from ..core.message import ReceivedMessage
-from ..core.report import plural, summary
-from ..core.stats import Snapshot
-from ..core.storage import Store
+from ..core import ReceivedMessage
+from ..core.mailbox import Store, summary
+from ..core.smtp import Snapshot
+from ..core.wording import plural
 
 
 def clock(timestamp: float | None = None) -> str:

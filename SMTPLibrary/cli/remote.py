@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.errors import ServerError
-from ..core.server import DEFAULT_HOST
+from ..core import ServerError
+from ..core.smtp import DEFAULT_HOST
 from .arguments import port_number
 
 # Robot Framework's Remote library connects here when given no address.

@@ -15,13 +15,9 @@ import sys
 import time
 from typing import Any
 
-from ..core.api import SMTPServer
-from ..core.errors import SMTPLibraryError
-from ..core.mailbox import Mailbox
-from ..core.server import DEFAULT_HOST
-from ..core.storage import StoreWriter, open_stores
+from ..core import SMTPLibraryError, SMTPServer
 from ..version import __version__
-from .arguments import port_number
+from .arguments import add_server_options, server_options
 from .console import Console, ConsoleStore, final_statistics, periodic_statistics
 from .signals import StopSignals
 
@@ -59,16 +55,6 @@ def _seconds(text: str) -> float:
     return seconds
 
 
-def _count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        count = -1
-    if count < 0:
-        raise argparse.ArgumentTypeError(f"invalid count {text!r}: expected a whole number, 0 or more")
-    return count
-
-
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
@@ -78,44 +64,23 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--host",
-        help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
-        "anything else must be given here, e.g. 0.0.0.0 for every interface)",
-    )
-    parser.add_argument(
-        "--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)"
-    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every message whole, not just a line")
+    # One file store or the other: both at once would keep every message twice.
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--maildir", metavar="DIR", help="also write every message to this Maildir (created if missing)")
-    where.add_argument("--mbox", metavar="FILE", help="also append every message to this mbox file")
-    parser.add_argument("--latest", metavar="FILE", help="keep the newest message in FILE, replaced by each new one")
-    parser.add_argument(
-        "--tls",
-        choices=("starttls", "implicit"),
-        help="offer STARTTLS, or speak TLS from the first byte (implicit, as on port 465), "
-        "with a test certificate for localhost whose CA file is printed",
-    )
-    parser.add_argument(
-        "--credentials",
-        nargs="+",
-        action="extend",
-        metavar="USER:PASSWORD",
-        help="accept AUTH PLAIN and LOGIN from these users (over TLS only, see --allow-plaintext-auth)",
-    )
-    parser.add_argument(
-        "--allow-plaintext-auth",
-        action="store_true",
-        help="accept logins on unencrypted connections too",
-    )
-    parser.add_argument(
-        "--max-messages",
-        type=_count,
-        default=DEFAULT_MAX_MESSAGES,
-        metavar="N",
-        help=f"keep the newest N messages in memory (default {DEFAULT_MAX_MESSAGES:,}; 0: no limit); "
-        "Maildir, mbox and --latest keep everything",
+    add_server_options(
+        parser,
+        defaults={"port": DEFAULT_PORT, "max_messages": DEFAULT_MAX_MESSAGES},
+        helps={
+            "host": "address to listen on; other machines reach it only when given here, "
+            "e.g. 0.0.0.0 for every interface",
+            "port": "port, 0 for any free one",
+            "tls": "offer STARTTLS, or speak TLS from the first byte (implicit, as on port 465), "
+            "with a test certificate for localhost whose CA file is printed",
+            "credentials": "accept AUTH PLAIN and LOGIN from these users (over TLS only, see --allow-plaintext-auth)",
+            "max_messages": "keep the newest N messages in memory (0: no limit); Maildir, mbox and --latest keep "
+            "everything",
+        },
+        groups={"maildir": where, "mbox": where},
     )
     parser.add_argument(
         "--stats-interval",
@@ -141,28 +106,18 @@ def run(options: argparse.Namespace) -> int:
         # A subject in a script the terminal cannot show is no reason to fail.
         sys.stdout.reconfigure(errors="replace")
     out = Console(sys.stdout)
-    # Anything but loopback only when asked for by name: --host is the one way in.
-    host = DEFAULT_HOST if options.host is None else options.host
+    chosen = server_options(options)
+    chosen["max_messages"] = chosen["max_messages"] or None
     try:
-        stores = open_stores(maildir=options.maildir, mbox=options.mbox, latest=options.latest)
         # The console is the last store: a message's line shows once it is on disk.
-        mailbox = Mailbox(
-            options.max_messages or None, storage=StoreWriter([*stores, ConsoleStore(out, options.verbose)])
-        )
-        server = SMTPServer(
-            host,
-            options.port,
-            mailbox=mailbox,
-            tls=options.tls or "none",
-            credentials=options.credentials,
-            allow_plaintext_auth=options.allow_plaintext_auth,
-        )
+        server = SMTPServer(**chosen, stores=[ConsoleStore(out, options.verbose)])
         with StopSignals() as signals:
             server.start()
             try:
                 out.print(banner(server))
-                if stores:
-                    out.print(f"Also writing to: {', '.join(map(str, stores))}.")
+                disk = [store for store in server.storage.stores if not isinstance(store, ConsoleStore)]
+                if disk:
+                    out.print(f"Also writing to: {', '.join(map(str, disk))}.")
                 for line in security_lines(server):
                     out.print(line)
                 out.print("Ctrl+C stops.")
@@ -195,7 +150,7 @@ def security_lines(server: SMTPServer) -> list[str]:
         lines.append(f"TLS: {server.tls}.")
         if server.ca_certificate:
             lines.append(f"Clients can trust the test CA in {server.ca_certificate}.")
-    users = server.security.users
+    users = server.security.user_names
     if users:
         where = "over TLS only" if not server.security.allow_plaintext_auth else "with or without TLS"
         lines.append(f"AUTH PLAIN and LOGIN for {', '.join(users)}, {where}.")

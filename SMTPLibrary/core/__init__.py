@@ -1,14 +1,14 @@
-"""The capture core: server, mailbox, messages, criteria.
+"""The capture core: the server, its mailbox, messages and criteria, in layers.
 
 Importing it imports only the standard library and aiosmtpd, never Robot
-Framework, behave or pytest: every adapter builds on this package. Two more
-dependencies are imported when first needed, and only then: trustme (a
-runtime dependency) when the first TLS server makes its test certificate,
-and uvloop (the optional ``uvloop`` extra) when a server starts and finds it
-installed. utest/test_boundaries.py checks all of this.
+Framework, behave or pytest: every adapter builds on this package, through
+the names it and its subpackages export. Two more dependencies are imported
+when first needed, and only then: trustme when the first TLS server makes
+its test certificate, and uvloop (the optional ``uvloop`` extra) when a
+server starts and finds it installed. ``docs/architecture.md`` draws the
+layers; utest/test_boundaries.py and utest/test_layers.py keep them so.
 """
 
-from .api import SMTPServer
 from .errors import (
     ContentMismatch,
     InvalidArgument,
@@ -21,13 +21,14 @@ from .errors import (
     SMTPLibraryError,
     UnexpectedMessage,
 )
-from .mailbox import Mailbox
-from .matching import Criteria, TextMatcher
-from .message import ReceivedMessage
-from .stats import Statistics
-from .storage import StorageError
+from .mail import Attachment, ReceivedMessage
+from .mailbox import Criteria, Mailbox, StorageError, TextMatcher
+from .smtp import ServerOptions, SMTPServer, Statistics
+from .waiting import DEFAULT_TIMEOUT
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
+    "Attachment",
     "ContentMismatch",
     "Criteria",
     "InvalidArgument",
@@ -40,6 +41,7 @@ __all__ = [
     "SMTPLibraryError",
     "SMTPServer",
     "ServerError",
+    "ServerOptions",
     "ServerStopped",
     "Statistics",
     "StorageError",

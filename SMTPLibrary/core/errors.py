@@ -8,11 +8,12 @@ the message is written to be read on its own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .message import ReceivedMessage
+    from .mail import ReceivedMessage
 
 
 class SMTPLibraryError(Exception):
@@ -63,3 +64,27 @@ class ContentMismatch(SMTPLibraryError, AssertionError):
 
 class RetryCountMismatch(SMTPLibraryError, AssertionError):
     """The client did not retry as often as expected."""
+
+
+class ErrorLog:
+    """Errors met on a thread that cannot report them itself (the server's event loop, the disk
+    writer), kept until a test thread asks: Robot Framework, for one, takes log calls and
+    failures from the main thread only."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[tuple[str, BaseException | None]] = []
+
+    def record(self, text: str, cause: BaseException | None = None) -> None:
+        """Keep ``text``, a whole sentence saying what failed, and the exception behind it."""
+        with self._lock:
+            self._entries.append((text, cause))
+
+    def raise_first(self, kind: type[SMTPLibraryError]) -> None:
+        """Raise the first error kept since the last call, as ``kind``, and forget them all."""
+        with self._lock:
+            entries, self._entries = self._entries, []
+        if entries:
+            text, cause = entries[0]
+            more = f" (and {len(entries) - 1} more errors)" if len(entries) > 1 else ""
+            raise kind(text + more) from cause

@@ -7,13 +7,9 @@ from pathlib import Path
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core import content
-from ..core.content import Attachment
-from ..core.errors import InvalidArgument
-from ..core.fields import is_message_fields, message_from_fields
-from ..core.files import save_message
-from ..core.formatting import shorten
-from ..core.message import ReceivedMessage
+from ..core import Attachment, InvalidArgument, ReceivedMessage, mailbox
+from ..core.mail import content_of, is_message_fields, message_from_fields, save_message
+from ..core.wording import shorten
 from .context import LibraryContext
 
 
@@ -64,7 +60,7 @@ class ContentKeywords(LibraryContext):
         | ${text} =       | Get Message Text | ${msg} |
         | Should Contain  | ${text} | Hello Alice |
         """
-        return content.require_text(as_message(message))
+        return mailbox.require_text(as_message(message))
 
     @keyword("Get Message HTML")
     def get_message_html(self, message: ReceivedMessage) -> str:
@@ -77,7 +73,7 @@ class ContentKeywords(LibraryContext):
         | ${html} =       | Get Message HTML | ${msg} |
         | Should Contain  | ${html} | <a href="https://example.com/verify |
         """
-        return content.require_html(as_message(message))
+        return mailbox.require_html(as_message(message))
 
     @keyword("Get Message Header")
     def get_message_header(self, message: ReceivedMessage, name: str, all: bool = False) -> str | list[str] | None:
@@ -92,7 +88,7 @@ class ContentKeywords(LibraryContext):
         | Should Be Equal  | ${from} | Jürgen Müller <jm@example.com> |
         | ${received} =    | Get Message Header | ${msg} | Received | all=True |
         """
-        return content.header(as_message(message), name, all)
+        return mailbox.header(as_message(message), name, all)
 
     @keyword("Get Links From Message")
     def get_links_from_message(self, message: ReceivedMessage, pattern: str | None = None) -> list[str]:
@@ -107,7 +103,7 @@ class ContentKeywords(LibraryContext):
         | ${verify} =      | Get Links From Message | ${msg} | pattern=^https://example\\\\.com/verify\\\\? |
         | Go To            | ${verify}[0] |
         """
-        links = content.links(as_message(message), pattern)
+        links = mailbox.links(as_message(message), pattern)
         logger.info(f"{len(links)} links{'' if pattern is None else f' matching {pattern!r}'}.")
         return links
 
@@ -134,7 +130,7 @@ class ContentKeywords(LibraryContext):
         | Should Be Equal    | ${attachments}[0].filename | Rechnung März.pdf |
         | Should Be Equal    | ${attachments}[0].content_type | application/pdf |
         """
-        attachments = content.of(as_message(message)).attachments
+        attachments = content_of(as_message(message)).attachments
         logger.info(f"{len(attachments)} attachments: {', '.join(map(repr, attachments)) or 'none'}.")
         return list(attachments)
 
@@ -152,7 +148,7 @@ class ContentKeywords(LibraryContext):
         | ${path} =      | Save Attachment | ${msg} | Rechnung März.pdf | ${OUTPUT DIR}/attachments |
         | File Should Exist | ${path} |
         """
-        attachment = content.find_attachment(as_message(message), filename)
+        attachment = mailbox.find_attachment(as_message(message), filename)
         path = attachment.save(Path(directory))
         logger.info(f"Saved attachment {filename!r} ({attachment.size} bytes) to {path}.")
         return str(path)

@@ -9,13 +9,11 @@ from pathlib import Path
 from robot.api import logger
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
-from ..core import card, files
-from ..core.errors import MessageNotReceived
-from ..core.isolation import Isolation
-from ..core.matching import CRITERIA_NAMES, Criteria
-from ..core.message import ReceivedMessage
-from ..core.registry import ServerRegistry
-from ..core.server import SMTPServer
+from ..core import MessageNotReceived, ReceivedMessage, SMTPServer
+from ..core.mail import eml_name, save_message
+from ..core.mailbox import CRITERIA_NAMES, Criteria
+from ..core.report import render
+from ..core.runs import Isolation, ServerRegistry
 
 LOGGED_MESSAGES = 10
 # Where the cards' .eml files go, under ${OUTPUT DIR}: a name of their own, so that no
@@ -47,14 +45,14 @@ class LibraryContext:
 
     def log_messages(self, messages: list[ReceivedMessage]) -> None:
         for message in messages[:LOGGED_MESSAGES]:
-            logger.info(card.render(message, self.save_for_log(message)), html=True)
+            logger.info(render(message, self.save_for_log(message)), html=True)
         if len(messages) > LOGGED_MESSAGES:
             logger.info(f"... and {len(messages) - LOGGED_MESSAGES} more messages.")
 
     def log_nearest(self, failure: MessageNotReceived) -> None:
         """The cards of the messages a failed wait found closest, closest first, each with its misses."""
         for message, misses in failure.closest:
-            logger.info(card.render(message, self.save_for_log(message), misses), html=True)
+            logger.info(render(message, self.save_for_log(message), misses), html=True)
 
     def _eml_places(self) -> tuple[Path, Path] | None:
         """``(folder for .eml files, folder of the log)`` of this Robot run, or ``None``
@@ -91,10 +89,10 @@ class LibraryContext:
         if places is None:
             return None
         folder, log_dir = places
-        path = folder / files.eml_name(message.seq, message.raw)
+        path = folder / eml_name(message.seq, message.raw)
         try:
             if not path.exists():
-                files.save_message(path, message.raw)
+                save_message(path, message.raw)
         except Exception as error:  # noqa: BLE001 - a report detail must not fail the test
             logger.warn(f"Could not save message #{message.seq} next to the log: {error}")
             return None

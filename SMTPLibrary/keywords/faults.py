@@ -8,8 +8,7 @@ from html import escape
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core.faults import Rule
-from ..core.transcript import Session
+from ..core.smtp.faults import Rule, Session
 from .context import LibraryContext
 
 
@@ -142,7 +141,7 @@ class FaultKeywords(LibraryContext):
         """
         server = self.server()
         try:
-            server.transcript.wait_for_retries(count, self.seconds(timeout))
+            server.wait_for_retries(count, self.seconds(timeout))
         except AssertionError:
             self._log_sessions(server.transcript.sessions())
             raise

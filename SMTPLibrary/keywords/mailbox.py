@@ -7,8 +7,7 @@ from datetime import timedelta
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core.errors import MessageNotReceived
-from ..core.message import ReceivedMessage
+from ..core import MessageNotReceived, ReceivedMessage
 from .context import LibraryContext
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from robot.api.deco import keyword
 
-from ..core.errors import InvalidArgument
+from ..core import InvalidArgument
 from .context import LibraryContext
 
 try:

@@ -2,37 +2,61 @@
 
 from __future__ import annotations
 
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Any
+
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core.api import SMTPServer
-from ..core.security import DEFAULT_SIZE_LIMIT
-from ..core.server import DEFAULT_HOST
+from ..core import ServerOptions, SMTPServer
 from .context import LibraryContext
 from .security import Credentials, reveal
+
+# Robot converts each argument from these types; the core's own types otherwise (see ServerOptions).
+_ROBOT_TYPES: dict[str, Any] = {"credentials": Credentials}
+
+
+def takes_server_options(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Gives ``method(self, alias, options)`` the arguments of ``Start SMTP Server``: ``host``,
+    ``port``, ``alias``, then every other server option, each with its default and type, built
+    from :class:`ServerOptions` (the one list of them), for Robot to convert and libdoc to show."""
+    hints = typing.get_type_hints(ServerOptions)
+    defaults = {option.name: option.default for option in ServerOptions.__dataclass_fields__.values()}
+    names = ServerOptions.names()
+    order = [*names[:2], "alias", *names[2:]]
+    annotations = {name: _ROBOT_TYPES.get(name, hints.get(name, str | None)) for name in order}
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None if name == "alias" else defaults[name],
+            annotation=annotations[name],
+        )
+        for name in order
+    ]
+    signature = inspect.Signature(parameters, return_annotation=int)
+
+    def start(*args: Any, **kwargs: Any) -> int:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        self, alias = arguments.pop("self"), arguments.pop("alias")
+        return method(self, alias, arguments)
+
+    start.__name__ = method.__name__
+    start.__qualname__ = method.__qualname__
+    start.__doc__ = method.__doc__
+    start.__signature__ = signature  # type: ignore[attr-defined]
+    start.__annotations__ = {**{name: annotations[name] for name in order}, "return": int}
+    return start
 
 
 class ServerKeywords(LibraryContext):
     @keyword("Start SMTP Server")
-    def start_smtp_server(
-        self,
-        host: str = DEFAULT_HOST,
-        port: int = 0,
-        alias: str | None = None,
-        tls: str = "none",
-        require_tls: bool = False,
-        certificate: str | None = None,
-        key: str | None = None,
-        credentials: Credentials = None,
-        auth_required: bool = False,
-        allow_plaintext_auth: bool = False,
-        size_limit: int = DEFAULT_SIZE_LIMIT,
-        smtputf8: bool = True,
-        max_messages: int | None = None,
-        maildir: str | None = None,
-        mbox: str | None = None,
-        latest: str | None = None,
-    ) -> int:
+    @takes_server_options
+    def start_smtp_server(self, alias: str | None, options: dict[str, Any]) -> int:
         """Starts an SMTP server in this process and returns the port it listens on.
 
         ``host`` is the address to listen on. The default ``127.0.0.1`` accepts
@@ -83,6 +107,8 @@ class ServerKeywords(LibraryContext):
           ``SIZE``; larger ones are refused with ``552``. ``0``: no limit.
         - ``smtputf8``: advertise SMTPUTF8 and 8BITMIME (the default), so
           that UTF-8 addresses are accepted. ``False`` makes a 7-bit server.
+        - ``server_hostname``: the name the server gives in its greeting and
+          its reply to ``EHLO`` (``localhost`` by default).
 
         | ${port} =         | Start SMTP Server |
         | Start SMTP Server | port=2525         |
@@ -96,23 +122,8 @@ class ServerKeywords(LibraryContext):
         | Start SMTP Server | maildir=${OUTPUT DIR}/maildir | latest=${OUTPUT DIR}/latest.eml |
         """
         self.servers.check_free(alias)
-        server = SMTPServer(
-            host,
-            port,
-            tls=tls,
-            require_tls=require_tls,
-            certificate=certificate,
-            key=key,
-            credentials=reveal(credentials),
-            auth_required=auth_required,
-            allow_plaintext_auth=allow_plaintext_auth,
-            size_limit=size_limit,
-            smtputf8=smtputf8,
-            max_messages=max_messages,
-            maildir=maildir,
-            mbox=mbox,
-            latest=latest,
-        )
+        options["credentials"] = reveal(options["credentials"])
+        server = SMTPServer(**options)
         bound = server.start()
         alias = self.servers.add(server, alias)
         settings = server.security.describe()

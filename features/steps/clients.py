@@ -15,7 +15,7 @@ import parse
 from behave import given, register_type, then, when
 
 from SMTPLibrary.bdd.fixtures import use_smtp_server
-from SMTPLibrary.core.matching import Criteria
+from SMTPLibrary.core.mailbox.matching import Criteria
 
 MODES = {"plain SMTP": "none", "STARTTLS": "starttls", "implicit TLS": "implicit"}
 

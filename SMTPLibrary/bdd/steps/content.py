@@ -6,20 +6,20 @@ from typing import Any
 
 from behave import then
 
-from ...core import content
+from ...core import mailbox
 from .context import last_message
 
 
 @then('the message should contain a link matching "{pattern}"')
 def step_link_matching(context: Any, pattern: str) -> None:
-    context.smtp_link = content.find_link(last_message(context), pattern)
+    context.smtp_link = mailbox.find_link(last_message(context), pattern)
 
 
 @then('the message should have an attachment named "{filename}"')
 def step_attachment_named(context: Any, filename: str) -> None:
-    context.smtp_attachment = content.find_attachment(last_message(context), filename)
+    context.smtp_attachment = mailbox.find_attachment(last_message(context), filename)
 
 
 @then('the message HTML should contain "{text}"')
 def step_html_contains(context: Any, text: str) -> None:
-    content.require_html_containing(last_message(context), text)
+    mailbox.require_html_containing(last_message(context), text)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import card
-from ...core.errors import MessageNotReceived, NoServer
-from ...core.message import ReceivedMessage
-from ...core.server import SMTPServer
+from ...core import MessageNotReceived, NoServer, ReceivedMessage, SMTPServer
+from ...core.report import render
 
 
 def current_server(context: Any) -> SMTPServer:
@@ -30,7 +28,7 @@ def last_message(context: Any) -> ReceivedMessage:
 def attach_message(context: Any, message: ReceivedMessage, misses: list[str] | None = None) -> None:
     """Attach the message's card (and the message itself, as an .eml) to the report of the running
     step, for the formatters that keep attachments (behave's ``json``); the others ignore it."""
-    context.attach("text/html", card.render(message, misses=misses or ()).encode("utf-8"))
+    context.attach("text/html", render(message, misses=misses or ()).encode("utf-8"))
     context.attach("message/rfc822", message.raw)
 
 

@@ -10,9 +10,8 @@ from typing import Any
 
 from behave import given, then
 
-from ...core.errors import InvalidArgument
-from ...core.faults import Faults
-from ...core.matching import TextMatcher
+from ...core import InvalidArgument, TextMatcher
+from ...core.smtp import Faults
 from ..fixtures import smtp_timeout
 from .context import current_server
 
@@ -49,4 +48,4 @@ def step_disconnect(context: Any, stage: str) -> None:
 @then("the client should have retried {count:d} times")
 @then("the client should have retried 1 time")
 def step_retried(context: Any, count: int = 1) -> None:
-    current_server(context).transcript.wait_for_retries(count, smtp_timeout(context))
+    current_server(context).wait_for_retries(count, smtp_timeout(context))

@@ -6,8 +6,7 @@ from typing import Any
 
 from behave import then
 
-from ...core.errors import MessageNotReceived
-from ...core.matching import Criteria
+from ...core import Criteria, MessageNotReceived
 from ..fixtures import smtp_timeout
 from .context import attach_message, attach_nearest, current_server, last_message
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from behave import given, then
 
-from ...core.matching import Criteria
+from ...core import Criteria
 from ..fixtures import use_smtp_server
 from .context import last_message
 

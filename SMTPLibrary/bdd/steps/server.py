@@ -6,7 +6,7 @@ from typing import Any
 
 from behave import given, when
 
-from ...core import client
+from ...core import smtp
 from ..fixtures import use_smtp_server
 from .context import current_server
 
@@ -31,11 +31,11 @@ def step_reset_mailbox(context: Any) -> None:
 @when('a message is sent from "{sender}" to "{recipient}" with subject "{subject}"')
 def step_send_message(context: Any, sender: str, recipient: str, subject: str) -> None:
     server = current_server(context)
-    client.send_to(server, sender, [recipient], client.compose(sender, recipient, subject))
+    smtp.send_to(server, sender, [recipient], smtp.compose(sender, recipient, subject))
 
 
 @given('the following message is sent from "{sender}" to "{recipient}":')
 @when('the following message is sent from "{sender}" to "{recipient}":')
 def step_send_source(context: Any, sender: str, recipient: str) -> None:
     server = current_server(context)
-    client.send_to(server, sender, [recipient], client.as_source(context.text or ""))
+    smtp.send_to(server, sender, [recipient], smtp.as_source(context.text or ""))

@@ -1,0 +1,33 @@
+"""The SMTP server: its options, the thread and event loop it runs on, the engine that speaks
+the protocol (aiosmtpd), TLS and logins, and the faults and transcript of its dialogues."""
+
+from .client import as_source, compose, dial_host, send, send_to
+from .faults import STAGES, Attempt, Faults, Session, Transcript, find_attempts
+from .loop import LOOP_VARIABLE, bind, cannot_listen, event_loop_kind
+from .options import DEFAULT_HOST, DEFAULT_SIZE_LIMIT, ServerOptions
+from .server import SMTPServer
+from .stats import Snapshot, Statistics
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_SIZE_LIMIT",
+    "LOOP_VARIABLE",
+    "STAGES",
+    "Attempt",
+    "Faults",
+    "SMTPServer",
+    "ServerOptions",
+    "Session",
+    "Snapshot",
+    "Statistics",
+    "Transcript",
+    "as_source",
+    "bind",
+    "cannot_listen",
+    "compose",
+    "dial_host",
+    "event_loop_kind",
+    "find_attempts",
+    "send",
+    "send_to",
+]

@@ -1,0 +1,61 @@
+"""The seam between the server and the engine that speaks SMTP on its connections.
+
+:class:`~.server.SMTPServer` owns what outlives a connection: the options,
+the mailbox, the fault rules, the transcript, the statistics, the errors.
+An engine turns each accepted connection into an SMTP dialogue. For every
+server start it is handed :class:`Services` and an event loop, in the
+caller's thread, and returns the :class:`~.loop.Connections` the server
+thread serves. It must:
+
+* check there whatever it could refuse later: the factory never fails;
+* open a :class:`~.faults.Dialogue` per connection and call it at each stage:
+  every reply through ``reply`` (the first is the greeting), every client
+  byte through ``received``, the faults of a stage through ``fault``, where
+  the command would take effect (``EHLO``, ``MAIL``, ``RCPT``, ``DATA``,
+  ``DATA_END``, ``AUTH``, ``STARTTLS``), and ``ended`` when the connection closes;
+* apply the :class:`~.security.Security` policy;
+* hand each accepted message to ``deliver`` before replying to it, and each
+  error it meets to ``on_error`` (the next keyword reports it);
+* drop every connection when asked (``abort_all``).
+
+aiosmtpd is the engine today (:mod:`.aiosmtpd_engine`); a faster one for the
+plain path can take its place here without touching the mailbox, the fault
+rules or any adapter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..mail import ReceivedMessage
+from .faults import Dialogue, Faults, Transcript
+from .loop import Connections
+from .options import ServerOptions
+from .security import Security
+from .stats import Statistics
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a server gives its engine for every connection."""
+
+    options: ServerOptions
+    security: Security
+    faults: Faults
+    transcript: Transcript
+    stats: Statistics
+    deliver: Callable[[ReceivedMessage], None]
+    on_error: Callable[[BaseException], None]
+    ident: str
+
+    def dialogue(self, peer: Any, close: Callable[[], None]) -> Dialogue:
+        """A new connection's dialogue, recorded from now on."""
+        return Dialogue(self.faults, self.transcript, self.stats, peer, close)
+
+
+class Engine(Protocol):
+    def connections(self, services: Services, loop: asyncio.AbstractEventLoop) -> Connections:
+        """The connections of one server start (called in the caller's thread)."""

@@ -1,0 +1,139 @@
+"""The options of an SMTP server: the one list that every way of starting one builds from.
+
+The Robot keyword ``Start SMTP Server`` takes these fields as its arguments
+(after ``alias``), the behave fixtures, the Python API and the pytest
+plugin take them as keyword arguments, and ``smtplibrary serve`` makes a
+command-line option of each one it offers. Every value is checked here,
+once, in the caller's thread: the server's event loop never meets a bad one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InvalidArgument
+from ..values import whole_number
+from .credentials import Users, parse_credentials
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_SERVER_HOSTNAME = "localhost"
+DEFAULT_SIZE_LIMIT = 33554432  # 32 MiB, aiosmtpd's default
+TLS_MODES = ("none", "starttls", "implicit")
+
+
+def _help(text: str, **more: Any) -> dict[str, Any]:
+    # The one-line description of an option, as `smtplibrary serve --help` shows it.
+    return {"help": text, **more}
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """How a server listens, what it offers and where it keeps mail. See the keyword
+    ``Start SMTP Server`` in the keyword reference for each option in full."""
+
+    host: str = field(default=DEFAULT_HOST, metadata=_help("address to listen on"))
+    port: int = field(default=0, metadata=_help("port to listen on, 0 for a free one"))
+    tls: str = field(
+        default="none",
+        metadata=_help("none, starttls (offered) or implicit (TLS from the first byte)", choices=TLS_MODES),
+    )
+    require_tls: bool = field(default=False, metadata=_help("refuse mail sent before STARTTLS with 530"))
+    certificate: str | None = field(
+        default=None, metadata=_help("PEM file of the server's certificate", metavar="FILE")
+    )
+    key: str | None = field(default=None, metadata=_help("PEM file of its private key", metavar="FILE"))
+    # Shown nowhere: it holds passwords. Compared through the users it names (see users).
+    credentials: Any = field(
+        default=None,
+        repr=False,
+        compare=False,
+        metadata=_help("users who may log in (AUTH PLAIN and LOGIN)", list=True, metavar="USER:PASSWORD"),
+    )
+    auth_required: bool = field(default=False, metadata=_help("refuse mail sent before logging in with 530"))
+    allow_plaintext_auth: bool = field(default=False, metadata=_help("accept logins on unencrypted connections too"))
+    size_limit: int = field(
+        default=DEFAULT_SIZE_LIMIT, metadata=_help("largest message in bytes, advertised as SIZE; 0: no limit")
+    )
+    smtputf8: bool = field(default=True, metadata=_help("advertise SMTPUTF8 and 8BITMIME"))
+    max_messages: int | None = field(default=None, metadata=_help("keep only this many messages in memory, the newest"))
+    maildir: str | None = field(
+        default=None, metadata=_help("also write every message to this Maildir (created if missing)", metavar="DIR")
+    )
+    mbox: str | None = field(
+        default=None, metadata=_help("also append every message to this mbox file", metavar="FILE")
+    )
+    latest: str | None = field(
+        default=None, metadata=_help("keep the newest message in FILE, replaced by each new one", metavar="FILE")
+    )
+    server_hostname: str = field(
+        default=DEFAULT_SERVER_HOSTNAME, metadata=_help("the name the server gives in its greeting", metavar="NAME")
+    )
+    users: Users | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # frozen: values are normalised once, here
+        _text("host", self.host)
+        whole_number(self.port, "port must be a number from 0 (a free port) to 65535")
+        if self.port > 65535:
+            raise InvalidArgument(f"port must be a number from 0 (a free port) to 65535, got {self.port!r}.")
+        mode = self.tls.lower() if isinstance(self.tls, str) else self.tls
+        if mode not in TLS_MODES:
+            raise InvalidArgument(f"tls must be one of {', '.join(TLS_MODES)}, got {self.tls!r}.")
+        set_(self, "tls", mode)
+        for name in ("require_tls", "auth_required", "allow_plaintext_auth", "smtputf8"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidArgument(f"{name} must be True or False, got {getattr(self, name)!r}.")
+        if self.require_tls and mode == "none":
+            raise InvalidArgument("require_tls=True needs tls='starttls' (with 'implicit' every connection is TLS).")
+        if (self.certificate is not None or self.key is not None) and mode == "none":
+            raise InvalidArgument("certificate and key need tls='starttls' or tls='implicit'.")
+        if self.key is not None and self.certificate is None:
+            raise InvalidArgument("key needs certificate: the PEM file of the certificate it belongs to.")
+        if self.size_limit is None:
+            set_(self, "size_limit", 0)
+        whole_number(self.size_limit, "size_limit must be a number of bytes, 0 for no limit")
+        if self.max_messages is not None:
+            whole_number(
+                self.max_messages, "max_messages must be a positive number of messages, or None for no limit", 1
+            )
+        for name in ("maildir", "mbox", "latest"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, (str, os.PathLike)):
+                raise InvalidArgument(f"{name} must be a path, got {type(value).__name__} {value!r}.")
+        _text("server_hostname", self.server_hostname)
+        users = Users(parse_credentials(self.credentials)) if self.credentials is not None else None
+        if self.auth_required and users is None:
+            raise InvalidArgument("auth_required=True needs credentials: the users who may log in.")
+        set_(self, "users", users)
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The options, in the order the keyword takes them."""
+        return [option.name for option in dataclasses.fields(cls) if option.init]
+
+    @classmethod
+    def build(cls, options: dict[str, Any]) -> ServerOptions:
+        """Options from keyword arguments; a name that is no option fails naming the ones there are."""
+        unknown = [name for name in options if name not in cls.names()]
+        if unknown:
+            raise InvalidArgument(
+                f"Unknown server option{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+                f"expected one of {', '.join(cls.names())}."
+            )
+        return cls(**options)
+
+    def differences(self, other: ServerOptions) -> list[str]:
+        """The names of the options that differ (credentials compared by the users they allow)."""
+
+        def value(options: ServerOptions, name: str) -> Any:
+            return options.users if name == "credentials" else getattr(options, name)
+
+        return [name for name in self.names() if value(self, name) != value(other, name)]
+
+
+def _text(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidArgument(f"{name} must be a string, got {type(value).__name__} {value!r}.")
