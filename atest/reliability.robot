@@ -9,8 +9,8 @@ Test Teardown     Stop All SMTP Servers
 A dead server thread is reported by the next keyword
     ${port} =    Start SMTP Server
     ${server} =    Current Server
-    Evaluate    $server._controller.loop.call_soon_threadsafe($server._controller.loop.stop)
-    Evaluate    $server._controller._thread.join(10)
+    Evaluate    $server._thread.loop.call_soon_threadsafe($server._thread.loop.stop)
+    Evaluate    $server._thread._thread.join(10)
     Run Keyword And Expect Error
     ...    The SMTP server on 127.0.0.1:${port} has stopped unexpectedly.
     ...    Get Message Count

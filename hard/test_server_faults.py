@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
 import sys
@@ -68,7 +69,13 @@ def test_a_dying_loop_thread_is_reported_by_the_next_check(server, how):
     if how == "loop stopped":
         controller.loop.call_soon_threadsafe(controller.loop.stop)
     elif how == "loop closed under it":
-        controller.loop.call_soon_threadsafe(controller.cancel_tasks)
+
+        def stop_and_cancel_everything() -> None:
+            controller.loop.stop()
+            for task in asyncio.all_tasks(controller.loop):
+                task.cancel()
+
+        controller.loop.call_soon_threadsafe(stop_and_cancel_everything)
     else:
 
         def explode() -> None:
