@@ -1,7 +1,7 @@
 """Start+stop time of a server, plain and with STARTTLS.
 
 TLS is measured through the agreed API, ``SMTPServer(tls="starttls")`` and
-``SMTPLibrary.core.tls.clear_cache()``; a build without it reports "n/a"."""
+``SMTPLibrary.core.smtp.tls.clear_cache()``; a build without it reports "n/a"."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The standard library client the steps and demos send with (core/client.py)."""
+"""The standard library client the steps and demos send with (core/smtp/client.py)."""
 
 from __future__ import annotations
 

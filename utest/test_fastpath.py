@@ -1,4 +1,4 @@
-"""The shortcuts of core/fastpath.py must give exactly what aiosmtpd gives."""
+"""The shortcuts of core/smtp/aiosmtpd_engine/fastpath.py must give exactly what aiosmtpd gives."""
 
 from __future__ import annotations
 
