@@ -118,6 +118,24 @@ def test_without_smtputf8_a_seven_bit_server_refuses_utf8_addresses():
         assert replies[1:] == [b"501 Error: SMTPUTF8 disabled", b"500 Error: strict ASCII mode"]
 
 
+def test_without_8bitmime_the_body_parameter_is_refused_as_by_a_server_without_the_extension():
+    # RFC 1652 and RFC 5321 4.1.1.11: a parameter of an extension the server did not offer gets 555.
+    with SMTPServer(smtputf8=False) as server:
+        replies = conversation(
+            server,
+            b"EHLO client.test\r\n",
+            b"MAIL FROM:<a@example.com> BODY=8BITMIME\r\n",
+            b"MAIL FROM:<a@example.com> BODY=7BIT\r\n",
+        )
+        assert replies[1:] == [b"555 5.5.4 BODY=8BITMIME not accepted: this server does not offer 8BITMIME", b"250 OK"]
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as client:
+            # smtplib sends 8-bit data only with BODY=8BITMIME, which it asks for only when offered.
+            with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+                client.sendmail("a@example.com", ["b@example.com"], b"x", ["BODY=8BITMIME"])
+        assert refused.value.smtp_code == 555
+    assert not server.mailbox.messages()
+
+
 def test_smtputf8_must_be_a_boolean():
     with pytest.raises(InvalidArgument, match=r"^smtputf8 must be True or False, got 'no'\.$"):
         SMTPServer(smtputf8="no")
