@@ -55,11 +55,13 @@ hard: venv
 
 # aiosmtpd's own protocol tests (from its 1.4.6 sdist, fetched into .conformance/) against
 # SMTPLibrary's protocol class, as it is and as the server builds each connection; the known
-# differences, each with its reason, are in conformance/expected.txt.
+# differences, each with its reason, are in conformance/expected.txt. aiosmtpd's tests listen
+# on the fixed port 8025: runs from several checkouts on one machine take turns.
 PROTOCOL_CLASS := SMTPLibrary.core.smtp.aiosmtpd_engine.protocol:CaptureSMTP
+TAKE_TURNS := flock /tmp/smtplibrary-conformance-8025.lock
 conformance: venv
-	SMTPLIBRARY_CONFORMANCE_CLASS=$(PROTOCOL_CLASS) $(BIN)/python conformance/run.py .conformance -q
-	SMTPLIBRARY_CONFORMANCE_CLASS=templated:TemplatedCaptureSMTP $(BIN)/python conformance/run.py .conformance -q test_smtp.py
+	SMTPLIBRARY_CONFORMANCE_CLASS=$(PROTOCOL_CLASS) $(TAKE_TURNS) $(BIN)/python conformance/run.py .conformance -q
+	SMTPLIBRARY_CONFORMANCE_CLASS=templated:TemplatedCaptureSMTP $(TAKE_TURNS) $(BIN)/python conformance/run.py .conformance -q test_smtp.py
 
 stress: venv
 	SMTPLIBRARY_STRESS=1 $(BIN)/pytest -q -p no:cacheprovider hard
