@@ -33,36 +33,30 @@ class Outcome(Generic[Result]):
     stopped: str | None = None
 
 
-class Changes:
-    """A lock, and a count of the changes made under it, that waiters can watch.
+class Changes(threading.Condition):
+    """A condition variable that counts the changes made under its lock, for waiters to watch.
 
     Writers change their state inside ``with changes:`` and call :meth:`changed`
-    before leaving it. :meth:`watch` hands a waiter's check what changed, now
-    and after each change, until the check answers."""
+    before leaving it (the server's event loop does so for every message and
+    transcript line: it costs one lock and a counter). :meth:`watch` hands a
+    waiter's check what changed, now and after each change, until the check answers."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        super().__init__(threading.Lock())
         self.count = 0
         # Why nothing more can change (a stopped server), or None while changes may come.
         self.stopped: str | None = None
 
-    def __enter__(self) -> Changes:
-        self._cond.__enter__()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._cond.__exit__(*exc_info)
-
     def changed(self) -> None:
         """Count a change and wake the waiters (call with the lock held)."""
         self.count += 1
-        self._cond.notify_all()
+        self.notify_all()
 
     def stop(self, reason: str | None) -> None:
         """Nothing more will change (``reason``), or changes may come again (``None``)."""
-        with self._cond:
+        with self:
             self.stopped = reason
-            self._cond.notify_all()
+            self.notify_all()
 
     def watch(
         self,
@@ -78,14 +72,14 @@ class Changes:
         deadline = start + timeout
         seen: int | None = None
         while True:
-            with self._cond:
+            with self:
                 while seen is not None and self.count == seen:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         return Outcome(None, timeout)
                     if self.stopped:
                         return Outcome(None, time.monotonic() - start, self.stopped)
-                    self._cond.wait(min(remaining, WAIT_SLICE))
+                    self.wait(min(remaining, WAIT_SLICE))
                 what = read(seen or 0)
                 seen = self.count
             result = check(what)

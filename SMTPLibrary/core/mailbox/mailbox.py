@@ -41,9 +41,9 @@ class Mailbox:
     # -- written by the server ----------------------------------------------
 
     def add(self, message: ReceivedMessage) -> None:
-        with self._changes as changes:
-            changes.changed()
-            message.seq = changes.count
+        with self._changes:
+            self._changes.changed()
+            message.seq = self._changes.count
             self._messages.append(message)
             if self.max_messages is not None and len(self._messages) > self.max_messages:
                 del self._messages[0]

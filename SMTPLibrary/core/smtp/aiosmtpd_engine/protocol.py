@@ -82,7 +82,6 @@ class CaptureSMTP(SMTP):
                 self.dialogue.tls_started()  # type: ignore[union-attr]
             else:
                 self.dialogue = self.services.dialogue(transport.get_extra_info("peername"), self._close)
-                self._refusing = False
         super().connection_made(transport)
         session = self.session
         if session is not None and session.ssl is None:
@@ -122,12 +121,17 @@ class CaptureSMTP(SMTP):
         if dialogue is None:
             await super().push(status)
             return
-        sent = await dialogue.reply(status)
-        if sent is None:
-            return  # dropped: nothing reaches the client
-        if dialogue.refused and not self._refusing:
-            self._refuse_all_but_quit()
-        await super().push(sent)
+        if dialogue.dropped:
+            return  # nothing reaches the client after a drop
+        if not dialogue.greeted:
+            greeting = await dialogue.greet(status)
+            if greeting is None:
+                return
+            status = greeting
+            if dialogue.refused:
+                self._refuse_all_but_quit()
+        dialogue.sent(status)
+        await super().push(status)
         if dialogue.close_now():
             self._close()
 
@@ -137,7 +141,6 @@ class CaptureSMTP(SMTP):
         async def refused(arg: str | None) -> None:
             await self.push(REFUSED_SESSION)
 
-        self._refusing = True
         for command in self._smtp_methods:
             if command != "QUIT":
                 self._smtp_methods[command] = refused
@@ -167,7 +170,7 @@ class CaptureSMTP(SMTP):
     async def _refused_at(self, stage: str, arg: str | None) -> bool:
         """Apply the rules of ``stage`` to a command the server would process; ``True`` when a
         fault answered it (the command is then not carried out)."""
-        if self.dialogue is None or not self._reaches(stage, arg):
+        if self.dialogue is None or not self.dialogue.has_faults or not self._reaches(stage, arg):
             return False
         sender = self.envelope.mail_from if stage == "DATA" and self.envelope is not None else None
         action = await self.dialogue.fault(stage, sender)
@@ -208,6 +211,8 @@ class CaptureSMTP(SMTP):
             return await super()._call_handler_hook(command, *args)
         if command == "MAIL" and "BODY=8BITMIME" in args[1] and not self.services.security.smtputf8:  # type: ignore[union-attr]
             return EIGHT_BIT_REFUSED
+        if not self.dialogue.has_faults:
+            return await super()._call_handler_hook(command, *args)
         envelope = self.envelope
         sender = args[0] if command == "MAIL" else envelope.mail_from  # type: ignore[union-attr]
         recipient = args[0] if command == "RCPT" else None

@@ -1,10 +1,11 @@
 """One connection as the fault rules, the transcript and the statistics see it.
 
 The engine that speaks SMTP calls a connection's :class:`Dialogue` at every
-stage (see :mod:`SMTPLibrary.core.smtp.engine`): each reply goes through
-:meth:`Dialogue.reply` (the greeting first, the ``CONNECT`` stage), each
-client byte through :meth:`Dialogue.received`, and the faults of a stage are
-asked with :meth:`Dialogue.fault` where the command would take effect.
+stage (see :mod:`SMTPLibrary.core.smtp.engine`): the greeting goes through
+:meth:`Dialogue.greet` (the ``CONNECT`` stage), every reply sent through
+:meth:`Dialogue.sent`, each client byte through :meth:`Dialogue.received`,
+and the faults of a stage are asked with :meth:`Dialogue.fault` where the
+command would take effect, when :attr:`Dialogue.has_faults` says any are set.
 
 A rule fires on a command the server would process: the engine asks only
 then. A 4xx or 5xx reply refuses the command; ``421`` also closes the
@@ -58,22 +59,31 @@ class Dialogue:
         """The connection is closed."""
         self._log.end()
 
-    async def reply(self, status: str | bytes) -> str | bytes | None:
-        """The reply to send instead of ``status`` (itself, unless the greeting's rules change
-        it); ``None``: send nothing, the connection was dropped. Recorded and counted as sent."""
-        if self.dropped:
+    @property
+    def greeted(self) -> bool:
+        return self._greeted
+
+    @property
+    def has_faults(self) -> bool:
+        """Whether any fault rule is set (else no stage needs asking)."""
+        return bool(self._faults)
+
+    async def greet(self, greeting: str | bytes) -> str | bytes | None:
+        """The greeting to send instead of ``greeting`` (itself, unless the rules of ``CONNECT``
+        change it); ``None``: send nothing, the connection was dropped."""
+        self._greeted = True
+        action = await self.fault("CONNECT") if self._faults else None
+        if isinstance(action, Disconnect) or self.dropped:
             return None
-        if not self._greeted:
-            self._greeted = True
-            action = await self.fault("CONNECT")
-            if isinstance(action, Disconnect) or self.dropped:
-                return None
-            if action is not None:
-                status = action.status
-                self.refused = not action.accepts
+        if action is None:
+            return greeting
+        self.refused = not action.accepts
+        return action.status
+
+    def sent(self, status: str | bytes) -> None:
+        """A reply is being sent: recorded and counted."""
         self._log.server(status if isinstance(status, str) else status.decode("utf-8", "replace"))
         self._stats.reply_sent(status)
-        return status
 
     def close_now(self) -> bool:
         """Whether the reply just sent must close the connection (``421``); asked after each reply."""

@@ -285,6 +285,11 @@ class Faults:
         with self._lock:
             self._rules.clear()
 
+    def __bool__(self) -> bool:
+        """Whether any rule is set: a connection skips the rules' lock when none is (a rule added
+        before a client sends a command is seen by that command)."""
+        return bool(self._rules)
+
     @property
     def rules(self) -> list[Rule]:
         """The rules still to fire, in the order they were added."""

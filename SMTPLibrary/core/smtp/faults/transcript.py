@@ -159,11 +159,11 @@ class Transcript:
 
     def open(self, peer: tuple | None) -> SessionLog:
         """Start recording a new connection from ``peer``."""
-        with self._changes as changes:
+        with self._changes:
             self._numbered += 1
             record = _Record(self._numbered, peer, self._head_size, self._tail_size)
             self._records.append(record)
-            changes.changed()
+            self._changes.changed()
         return SessionLog(self, record)
 
     def _add(
@@ -179,15 +179,15 @@ class Transcript:
         size = len(text) if size is None else size
         if size > self.max_line or len(text) > self.max_line:
             text = f"{text[: self.max_line]}... ({size} {unit})"
-        with self._changes as changes:
+        with self._changes:
             record.add(Entry(time.time(), direction, text, finished))
-            changes.changed()
+            self._changes.changed()
 
     def _end(self, record: _Record, dropped: bool) -> None:
-        with self._changes as changes:
+        with self._changes:
             record.ended = time.time()
             record.dropped = record.dropped or dropped
-            changes.changed()
+            self._changes.changed()
 
     # -- test threads ----------------------------------------------------------
 
@@ -198,10 +198,10 @@ class Transcript:
 
     def clear(self) -> None:
         """Forget every session; numbering starts again at 1. Open connections are no longer recorded."""
-        with self._changes as changes:
+        with self._changes:
             self._records.clear()
             self._numbered = 0
-            changes.changed()
+            self._changes.changed()
 
     def wait(self, check: Callable[[list[Session]], T | None], timeout: float) -> Outcome[T]:
         """Hand ``check`` the sessions now, then after each change, until it returns something
