@@ -66,3 +66,17 @@ def test_failed_imap_and_pop3_logins_create_no_account(view):
         pop.quit()
     assert view.mail_view.users.addresses() == ["bob@example.com"]
     assert view.mailbox_folders("eve@example.com") == []
+
+
+def test_release_removes_only_the_owners_users_and_a_recipient_falls_back_to_its_rule():
+    users = MailUsers()
+    suite, test = object(), object()
+    users.note_recipient("bob@example.com")
+    users.add("support@example.com", "s3cret", login="support", owner=suite)
+    users.add("bob@example.com", "pw", owner=test)
+    assert users.release(test) == ["bob@example.com"]
+    assert users.authenticate("bob@example.com", "pw") is None
+    assert users.authenticate("bob@example.com", "bob@example.com") == "bob@example.com"
+    assert users.authenticate("support", "s3cret") == "support@example.com"
+    assert users.release(suite) == ["support@example.com"]
+    assert users.authenticate("support", "s3cret") is None

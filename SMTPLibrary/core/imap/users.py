@@ -83,9 +83,9 @@ class MailUsers:
             raise InvalidUser(f"The login of {key} must be text without spaces; got {login!r}.")
         folded = login.lower()
         with self._lock:
-            owner = self._logins.get(folded)
-            if owner is not None and owner != key:
-                raise InvalidUser(f"The login '{login}' already belongs to {owner}.")
+            holder = self._logins.get(folded)
+            if holder is not None and holder != key:
+                raise InvalidUser(f"The login '{login}' already belongs to {holder}.")
             previous = self._added.get(key)
             if previous is not None:
                 self._logins.pop(previous.login.lower(), None)
