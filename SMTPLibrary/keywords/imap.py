@@ -32,7 +32,9 @@ class IMAPKeywords(LibraryContext):
     def start_imap_server(
         self, host: str = "127.0.0.1", port: int = 0, tls: str = "none", smtp_alias: str | None = None
     ) -> int:
-        """Starts an IMAP server over the mailbox of the current SMTP server (or of ``smtp_alias``) and returns its port.
+        """Starts an IMAP server over the mailbox of the current SMTP server and returns its port.
+
+        ``smtp_alias`` names another SMTP server whose mailbox to serve.
 
         Every envelope recipient of a captured message is a mail user whose
         ``INBOX`` holds the mail delivered to that address (see `IMAP and POP3`).
@@ -61,7 +63,7 @@ class IMAPKeywords(LibraryContext):
     def start_pop3_server(
         self, host: str = "127.0.0.1", port: int = 0, tls: str = "none", smtp_alias: str | None = None
     ) -> int:
-        """Starts a POP3 server over the mailbox of the current SMTP server (or of ``smtp_alias``) and returns its port.
+        """Starts a POP3 server over the mailbox of the current SMTP server (or ``smtp_alias``) and returns its port.
 
         Each mail user's maildrop is its ``INBOX`` (see `IMAP and POP3`).
         RFC 1939 with UIDL, TOP and CAPA; ``tls=starttls`` offers STLS,
@@ -120,7 +122,7 @@ class IMAPKeywords(LibraryContext):
         clients.
 
         | ${msg} =    | Deliver Message | support@example.com | ${CURDIR}/mail/question.eml |
-        | ${msg} =    | Deliver Message | support@example.com | Subject: Help\\n\\nMy printer is on fire. | sender=alice@example.com |
+        | ${msg} =    | Deliver Message | support@example.com | Subject: Help\\n\\nOn fire. | sender=alice@example.com |
         | Deliver Message | bob@example.com | ${received} |
         """
         server = self._view_server()
