@@ -1,4 +1,4 @@
-"""Fails when pymap changes anything the adapter relies on (see the docstring of imapview.pymap_adapter)."""
+"""Fails when pymap changes anything the adapter relies on (see the docstring of SMTPLibrary.core.imap.pymap_adapter)."""
 
 import ast
 import asyncio
@@ -165,3 +165,13 @@ def test_idle_reports_a_change_made_just_before_it(view):
         assert stream.readline() == b"+ Idling.\r\n"
         assert stream.readline() == b"* 2 EXISTS\r\n"  # without the fix: a timeout here
         raw.sendall(b"DONE\r\n")
+
+
+def test_no_other_module_of_the_package_imports_pymap_or_its_dependencies():
+    package = Path(pymap_adapter.__file__).resolve().parents[2]
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import) (pymap|pysasl|proxyprotocol)\b", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert importers == ["core/imap/pymap_adapter.py"]
