@@ -1,4 +1,4 @@
-"""Fails when pymap changes anything the adapter relies on (see the docstring of SMTPLibrary.core.imap.pymap_adapter)."""
+"""Fails when pymap changes anything the adapter relies on (see SMTPLibrary.core.imap.pymap_adapter)."""
 
 import ast
 import asyncio
