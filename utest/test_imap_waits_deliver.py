@@ -5,6 +5,7 @@ import time
 import pytest
 from imap_support import message
 
+import SMTPLibrary.core
 from SMTPLibrary.core.imap import FlagsMismatch, FolderMismatch, NotExpunged
 from SMTPLibrary.core.imap.copies import InvalidFlag, normalise_flag
 from SMTPLibrary.core.imap.deliver import InvalidMessage
@@ -51,7 +52,7 @@ def test_failure_texts(view):
     with pytest.raises(FolderMismatch, match=r"it was not delivered to eve@example\.com"):
         view.wait_in_folder(a, "INBOX", timeout=5, user="eve@example.com")  # at once, not after 5 s
     with pytest.raises(NotExpunged, match="it never reached the IMAP view"):
-        view.wait_expunged(object(), timeout=0.1)
+        view.wait_expunged(SMTPLibrary.core.ReceivedMessage(b"Subject: x\r\n\r\n", "a@x", ["b@x"]), timeout=0.1)
     view.wait_for_no_flags(a, "\\Seen", "\\Deleted")
     view.wait_in_folder(a, "inbox")
     assert FlagsMismatch.ROBOT_SUPPRESS_NAME and issubclass(FlagsMismatch, AssertionError)
@@ -86,3 +87,17 @@ def test_view_started_after_mail_arrived_files_it(view):
     early = view.deliver("bob@example.com", message("Early"))
     view.start_imap()
     view.wait_in_folder(early, "INBOX", timeout=0)
+
+
+def test_the_waits_and_deliver_take_the_dictionary_a_remote_keyword_returned(view):
+    from SMTPLibrary.core.mail import message_fields
+    from SMTPLibrary.remote import to_remote
+
+    view.start_imap()
+    stored = view.deliver("bob@example.com", message("Remote"))
+    fields = to_remote(message_fields(stored))
+    view.wait_in_folder(fields, "INBOX", timeout=0)
+    again = view.deliver("carol@example.com", fields)
+    assert again.raw == stored.raw
+    with pytest.raises(SMTPLibrary.core.InvalidArgument, match=r"Message #99 is not in the mailbox"):
+        view.wait_in_folder({**fields, "seq": 99}, "INBOX", timeout=0)

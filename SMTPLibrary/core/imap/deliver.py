@@ -11,6 +11,7 @@ import email.utils
 import os
 import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ class InvalidMessage(InvalidArgument):
 
 
 def message_bytes(message: Any) -> bytes:
-    raw = getattr(message, "raw", None)
+    raw = message.get("raw") if isinstance(message, Mapping) else getattr(message, "raw", None)
     if isinstance(raw, bytes):
         return raw
     if isinstance(message, (bytes, bytearray)):

@@ -8,6 +8,7 @@ IMAP or POP3 server never imports pymap and pays nothing on the SMTP path.
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -148,28 +149,45 @@ class SMTPServer(SMTPOnlyServer):
     ) -> list[CopyState]:
         """Wait until ``message`` has every one of ``flags`` (``\\Seen``, ``\\Flagged``, a keyword...)
         in some folder (of ``user``'s copy, when given). Raises an ``AssertionError`` saying where it is."""
-        return self.mail_view.should_have_flags(message, *_flags(flags), timeout=seconds(timeout), user=user)
+        return self.mail_view.should_have_flags(
+            self._stored(message), *_flags(flags), timeout=seconds(timeout), user=user
+        )
 
     @reported_at_the_call
     def wait_for_no_flags(
         self, message: Any, *flags: str, timeout: float | timedelta = DEFAULT_TIMEOUT, user: str | None = None
     ) -> list[CopyState]:
         """Wait until no copy of ``message`` has any of ``flags``."""
-        return self.mail_view.should_not_have_flags(message, *_flags(flags), timeout=seconds(timeout), user=user)
+        return self.mail_view.should_not_have_flags(
+            self._stored(message), *_flags(flags), timeout=seconds(timeout), user=user
+        )
 
     @reported_at_the_call
     def wait_in_folder(
         self, message: Any, folder: str, timeout: float | timedelta = DEFAULT_TIMEOUT, user: str | None = None
     ) -> list[CopyState]:
         """Wait until ``message`` is in ``folder`` (moved or copied there by a client)."""
-        return self.mail_view.should_be_in_folder(message, folder, timeout=seconds(timeout), user=user)
+        return self.mail_view.should_be_in_folder(self._stored(message), folder, timeout=seconds(timeout), user=user)
 
     @reported_at_the_call
     def wait_expunged(
         self, message: Any, timeout: float | timedelta = DEFAULT_TIMEOUT, user: str | None = None
     ) -> list[CopyState]:
         """Wait until no copy of ``message`` is left in any folder (deleted and expunged, or POP3 DELE + QUIT)."""
-        return self.mail_view.should_be_expunged(message, timeout=seconds(timeout), user=user)
+        return self.mail_view.should_be_expunged(self._stored(message), timeout=seconds(timeout), user=user)
+
+    def _stored(self, message: Any) -> Any:
+        """The stored message ``message`` stands for: itself, or the one with its ``seq`` when it is the
+        dictionary a remote keyword returned for it (the view knows messages by identity)."""
+        if isinstance(message, ReceivedMessage):
+            return message
+        if isinstance(message, Mapping) and "seq" in message:
+            seq = message["seq"]
+            found = next((m for m in self.mailbox.messages() if str(m.seq) == str(seq)), None)
+            if found is None:
+                raise InvalidArgument(f"Message #{seq} is not in the mailbox of {self.address} (any more).")
+            return found
+        raise InvalidArgument(f"message must be a message a keyword returned, got {type(message).__name__}.")
 
 
 def _port(port: int) -> int:
