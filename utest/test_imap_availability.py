@@ -44,6 +44,7 @@ def without_pymap(name):
 
 def test_without_the_extra_every_door_says_what_to_install(monkeypatch, capsys, server):
     monkeypatch.setattr(availability, "version", without_pymap)
+    monkeypatch.setattr(availability, "_ready", False)
     sentence = (
         "The IMAP and POP3 view needs pymap 0.36.7, which is not installed: "
         "pip install 'robotframework-smtplibrary[imap]'."
