@@ -175,3 +175,9 @@ def test_no_other_module_of_the_package_imports_pymap_or_its_dependencies():
         if re.search(r"^\s*(from|import) (pymap|pysasl|proxyprotocol)\b", path.read_text(encoding="utf-8"), re.M)
     )
     assert importers == ["core/imap/pymap_adapter.py"]
+
+
+def test_the_version_checked_is_the_one_required():
+    from SMTPLibrary.core.imap import availability
+
+    assert availability.PYMAP_VERSION == pymap_adapter.PYMAP_VERSION_CHECKED
