@@ -101,3 +101,9 @@ def test_the_waits_and_deliver_take_the_dictionary_a_remote_keyword_returned(vie
     assert again.raw == stored.raw
     with pytest.raises(SMTPLibrary.core.InvalidArgument, match=r"Message #99 is not in the mailbox"):
         view.wait_in_folder({**fields, "seq": 99}, "INBOX", timeout=0)
+
+
+def test_a_port_in_use_is_said_with_its_address(view):
+    port = view.start_imap()
+    with pytest.raises(SMTPLibrary.core.ServerError, match=rf"^Cannot start the POP3 server on 127\.0\.0\.1:{port}: "):
+        view.start_pop3(port=port)
