@@ -78,11 +78,14 @@ test: lint utest itest atest features hard conformance audit
 
 # The sign-up example: an application that mails a verification link,
 # checked by a Robot suite and by a behave feature. The retry example: an
-# application that tries again when the server refuses for now.
+# application that tries again when the server refuses for now. The help desk example: an
+# application that reads mail over IMAP, turns it into tickets and marks it read.
 demo: venv
-	$(BIN)/robot --outputdir $(RESULTS)/demo --consolewidth 100 examples/signup/signup.robot examples/retry/retry.robot
+	$(BIN)/robot --outputdir $(RESULTS)/demo --consolewidth 100 examples/signup/signup.robot examples/retry/retry.robot \
+		examples/helpdesk/helpdesk.robot
 	cd examples/signup && ../../$(BIN)/behave --format progress features
 	cd examples/retry && ../../$(BIN)/behave --format progress features
+	cd examples/helpdesk && ../../$(BIN)/behave --format progress features
 	@echo
 	@echo "Robot log: $(abspath $(RESULTS)/demo/log.html)"
 

@@ -9,6 +9,7 @@ from robot.api.deco import library
 from .core import DEFAULT_TIMEOUT
 from .keywords.content import ContentKeywords
 from .keywords.faults import FaultKeywords
+from .keywords.imap import IMAPKeywords
 from .keywords.isolation import IsolationKeywords
 from .keywords.mailbox import MailboxKeywords
 from .keywords.security import SecurityKeywords
@@ -17,7 +18,9 @@ from .version import __version__
 
 
 @library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF")
-class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeywords, FaultKeywords, IsolationKeywords):
+class SMTPLibrary(
+    ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeywords, FaultKeywords, IMAPKeywords, IsolationKeywords
+):
     """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
     The application under test sends mail to the server as it would to any
@@ -396,6 +399,53 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     progress for 5 seconds fails these keywords instead of hanging the run;
     the automatic reset when a test starts gives up after as long, and
     reports it.
+
+    = IMAP and POP3 =
+
+    Applications that read mail (help desks, invoice importers, "reply by
+    e-mail") need a mailbox they reach over IMAP or POP3; suites written with
+    ImapLibrary2 need one to read from. `Start IMAP Server` and
+    `Start POP3 Server` serve the mailbox of an SMTP server: every envelope
+    recipient of a captured message is a mail user whose ``INBOX`` holds the
+    mail delivered to that address (Bcc recipients too, each seeing only
+    their copy), filed before the sending client gets its ``250``.
+    `Deliver Message` puts mail there without SMTP, for the application to
+    read. Needs Python 3.11 or newer and the ``imap`` extra.
+
+    | ${smtp} =    Start SMTP Server
+    | ${imap} =    Start IMAP Server
+    | ${msg} =    Deliver Message    support@example.com    ${CURDIR}/question.eml
+    | Start Helpdesk    imap_port=${imap}    user=support@example.com    password=support@example.com
+    | IMAP Message Should Have Flags    ${msg}    \\Seen
+    | Message Should Be In Folder    ${msg}    Tickets
+
+    *Users and passwords.* Every envelope recipient logs in with its
+    address as login and as password (GreenMail's rule), so captured mail
+    can be read with no set-up. A user added with `Add Mail User` logs in
+    with its own login and password only. Anything else (a wrong password, a
+    login nobody has) is refused as a real server refuses it (IMAP
+    ``NO [AUTHENTICATIONFAILED]``, POP3 ``-ERR [AUTH]``), and a failed
+    login creates nothing.
+
+    *What a reset clears.* `Reset Mailbox`, and the reset when each test
+    starts (see `Isolation`), return every user to a fresh start: the folders
+    its clients created are deleted, its ``INBOX`` is emptied (connected
+    clients see ``EXPUNGE``), flags and subscriptions go. Users stay, and
+    so do logged-in connections: an application that keeps its IMAP
+    connection across tests sees the next test's mail. A user added with
+    `Add Mail User` in a test is removed when the test ends; one added in a
+    suite setup stays until the suite ends (with ``auto_reset=suite``: users
+    live as long as the suite that added them; with ``none``, until the
+    server stops).
+
+    The view holds what the mailbox holds: a message ``max_messages`` drops
+    leaves the IMAP and POP3 view too. `Get Messages` does not remove mail
+    from it.
+
+    `IMAP Message Should Have Flags`, `IMAP Message Should Not Have Flags`,
+    `Message Should Be In Folder` and `Message Should Be Expunged` wait for
+    what the application's client did to a message. ``docs/imap-pop3.md``
+    has the whole model and the clients it is tested with.
 
     = behave =
 

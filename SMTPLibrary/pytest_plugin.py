@@ -3,7 +3,10 @@
 ``smtp_server``: a started :class:`~SMTPLibrary.SMTPServer` on a free port of
 127.0.0.1, stopped after the test. ``smtp_server_factory``: a function that
 starts more servers (its keyword arguments go to ``SMTPServer``), every one
-of them stopped after the test.
+of them stopped after the test. ``imap_port`` and ``pop3_port``: an IMAP or
+POP3 server over ``smtp_server``'s mailbox (Python 3.11+ and the ``imap``
+extra), stopped with it; ``smtp_server.deliver(...)`` and the waits on flags
+and folders are on the server.
 
 Only the capture core is imported here: never Robot Framework or behave.
 Failures are the core's errors, so they read as the Robot keywords' do.
@@ -39,3 +42,16 @@ def smtp_server_factory() -> Iterator[Callable[..., SMTPServer]]:
 def smtp_server(smtp_server_factory: Callable[..., SMTPServer]) -> SMTPServer:
     """A started SMTP server on 127.0.0.1 and a free port (``smtp_server.port``), stopped after the test."""
     return smtp_server_factory()
+
+
+@pytest.fixture
+def imap_port(smtp_server: SMTPServer) -> int:
+    """The port of an IMAP server over ``smtp_server``'s mailbox (every recipient logs in with its address
+    as login and password), stopped with it."""
+    return smtp_server.start_imap()
+
+
+@pytest.fixture
+def pop3_port(smtp_server: SMTPServer) -> int:
+    """The port of a POP3 server over ``smtp_server``'s mailbox, stopped with it."""
+    return smtp_server.start_pop3()

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import latency, matching, memory, robot_overhead, startstop, throughput
+from . import imap, latency, matching, memory, robot_overhead, startstop, throughput
 from .machine import describe
 from .servers import BareAiosmtpd, Library, SmtpSink, loops
 from .stats import median, percentile, spread
@@ -38,6 +38,7 @@ class Counts:
     big_message: int = 25 * 1000 * 1000
     robot_tests: int = 200
     robot_repeats: int = 5
+    imap_messages: int = 1000
 
 
 QUICK = Counts(
@@ -51,6 +52,7 @@ QUICK = Counts(
     big_message=1000 * 1000,
     robot_tests=3,
     robot_repeats=1,
+    imap_messages=10,
 )
 
 
@@ -250,6 +252,37 @@ def section_robot(counts: Counts, rows: list[Row], log) -> None:
                     "<= 1.2x", ratio <= 1.2))  # fmt: skip
 
 
+def section_imap(counts: Counts, rows: list[Row], log) -> None:
+    section = "7. IMAP view (Python 3.11+, the imap extra; asyncio)"
+    from SMTPLibrary.core.imap import missing_imap
+
+    reason = missing_imap()
+    if reason is not None:
+        rows.append(Row(section, "IMAP view", f"n/a: {reason}"))
+        return
+    n, count, size = counts.start_stop, counts.imap_messages, 2 * KB
+    with_imap, alone = [], []
+    for _ in range(counts.repeats):  # taking turns: a neighbour's load hits both alike
+        alone += imap.start_stop(n, imap=False)
+        with_imap += imap.start_stop(n, imap=True)
+    ratio = median(with_imap) / median(alone)
+    log(f"start+stop SMTP+IMAP {ms(median(with_imap))} vs SMTP alone {ms(median(alone))}")
+    rows.append(Row(section, f"start+stop of SMTP + IMAP, {len(with_imap)} cycles",
+                    f"{ms(median(with_imap))} ({spread(with_imap)})",
+                    f"SMTP alone {ms(median(alone))} ({spread(alone)})", ratio))  # fmt: skip
+    plain = [imap.send_burst(count, size, imap=False) for _ in range(counts.repeats)]
+    filed = [imap.send_burst(count, size, imap=True) for _ in range(counts.repeats)]
+    log(f"{count} messages in one session: {median(filed):.3f} s filed, {median(plain):.3f} s not")
+    rows.append(Row(section, f"{count:,} messages of {size_text(size)} in one SMTP session, filed into the view",
+                    f"{median(filed) * 1000:.0f} ms ({spread(filed)})",
+                    f"no view attached {median(plain) * 1000:.0f} ms", median(filed) / median(plain),
+                    note="filing is synchronous: in the INBOX before the 250"))  # fmt: skip
+    fetched = [imap.fetch_all(count, size) for _ in range(counts.repeats)]
+    log(f"imaplib FETCH of {count}: {median(fetched):.3f} s")
+    rows.append(Row(section, f"imaplib: LOGIN, SELECT, FETCH 1:* (BODY.PEEK[]) of {count:,} captured messages",
+                    f"{median(fetched) * 1000:.0f} ms ({spread(fetched)})"))  # fmt: skip
+
+
 SECTIONS = {
     "throughput": section_throughput,
     "latency": section_latency,
@@ -257,6 +290,7 @@ SECTIONS = {
     "matching": section_matching,
     "memory": section_memory,
     "robot": section_robot,
+    "imap": section_imap,
 }
 
 

@@ -24,3 +24,27 @@ def send(server):
             client.sendmail(sender, list(recipients), source)
 
     return deliver
+
+
+@pytest.fixture
+def view():
+    """A started server whose IMAP and POP3 view the test starts (``view.start_imap()``)."""
+    with SMTPServer() as running:
+        yield running
+
+
+@pytest.fixture
+def mailbox(view):
+    return view.mailbox
+
+
+@pytest.fixture
+def smtp(view):
+    return view
+
+
+@pytest.fixture
+def ca(view):
+    from imap_support import TrustedCA
+
+    return TrustedCA(view.imap_ca_certificate)

@@ -16,8 +16,10 @@ import time
 from typing import Any
 
 from ..core import SMTPLibraryError, SMTPServer
+from ..core.imap import require_imap
+from ..core.wording import format_address
 from ..version import __version__
-from .arguments import add_server_options, server_options
+from .arguments import add_server_options, port_number, server_options
 from .console import Console, ConsoleStore, final_statistics, periodic_statistics
 from .signals import StopSignals
 
@@ -39,6 +41,9 @@ examples:
                                               STARTTLS with a test certificate (the CA file to
                                               trust is printed) and AUTH for user app
   python -m SMTPLibrary serve --port 0        the same command; port 0 picks a free port
+  smtplibrary serve --imap-port 1143 --pop3-port 1110
+                                              also serve the mail over IMAP and POP3: each recipient
+                                              logs in with its address as user name and password
 
 Ctrl+C or SIGTERM stops the server, prints the final statistics and exits 0.
 Exit status 2: the server could not start (port in use, bad mailbox path...).
@@ -83,6 +88,19 @@ def register(subparsers: Any) -> None:
         groups={"maildir": where, "mbox": where},
     )
     parser.add_argument(
+        "--imap-port",
+        type=port_number,
+        metavar="PORT",
+        help="also serve the captured mail over IMAP on PORT (0: a free one), with --tls as for SMTP "
+        "(Python 3.11+ and the imap extra)",
+    )
+    parser.add_argument(
+        "--pop3-port",
+        type=port_number,
+        metavar="PORT",
+        help="also serve every recipient's INBOX over POP3 on PORT, with --tls as for SMTP",
+    )
+    parser.add_argument(
         "--stats-interval",
         type=_seconds,
         default=DEFAULT_STATS_INTERVAL,
@@ -110,6 +128,8 @@ def run(options: argparse.Namespace) -> int:
     chosen["max_messages"] = chosen["max_messages"] or None
     try:
         # The console is the last store: a message's line shows once it is on disk.
+        if options.imap_port is not None or options.pop3_port is not None:
+            require_imap()  # before anything starts: one sentence on what to install
         server = SMTPServer(**chosen, stores=[ConsoleStore(out, options.verbose)])
         with StopSignals() as signals:
             server.start()
@@ -119,6 +139,8 @@ def run(options: argparse.Namespace) -> int:
                 if disk:
                     out.print(f"Also writing to: {', '.join(map(str, disk))}.")
                 for line in security_lines(server):
+                    out.print(line)
+                for line in mail_view_lines(server, options.imap_port, options.pop3_port):
                     out.print(line)
                 out.print("Ctrl+C stops.")
                 return serve(server, signals, options.stats_interval, out)
@@ -141,6 +163,21 @@ def banner(server: SMTPServer) -> str:
     if is_loopback(server.host):
         return f"{head}, for this machine only (--host 0.0.0.0 accepts other machines)."
     return f"{head}, open to other machines as --host asked."
+
+
+def mail_view_lines(server: SMTPServer, imap_port: int | None, pop3_port: int | None) -> list[str]:
+    """Start the IMAP and POP3 servers asked for; the lines that say where they listen and who logs in."""
+    lines = []
+    for protocol, port, start in (("IMAP", imap_port, server.start_imap), ("POP3", pop3_port, server.start_pop3)):
+        if port is not None:
+            bound = start(server.host, port, server.tls)
+            lines.append(
+                f"{protocol} on {format_address(server.host, bound)}"
+                + (f" ({server.tls} TLS)." if server.tls != "none" else ".")
+            )
+    if lines:
+        lines.append("Each recipient logs in with its address as user name and as password.")
+    return lines
 
 
 def security_lines(server: SMTPServer) -> list[str]:

@@ -5,7 +5,8 @@ Framework, behave or pytest: every adapter builds on this package, through
 the names it and its subpackages export. Two more dependencies are imported
 when first needed, and only then: trustme when the first TLS server makes
 its test certificate, and uvloop (the optional ``uvloop`` extra) when a
-server starts and finds it installed. ``docs/architecture.md`` draws the
+server starts and finds it installed, and pymap (the ``imap`` extra) when
+an IMAP or POP3 server starts. ``docs/architecture.md`` draws the
 layers; utest/test_boundaries.py and utest/test_layers.py keep them so.
 """
 
@@ -21,9 +22,10 @@ from .errors import (
     SMTPLibraryError,
     UnexpectedMessage,
 )
+from .imap import IMAPStateMismatch, IMAPUnavailable, SMTPServer
 from .mail import Attachment, ReceivedMessage
 from .mailbox import Criteria, Mailbox, StorageError, TextMatcher
-from .smtp import ServerOptions, SMTPServer, Statistics
+from .smtp import ServerOptions, Statistics
 from .waiting import DEFAULT_TIMEOUT
 
 __all__ = [
@@ -31,6 +33,8 @@ __all__ = [
     "Attachment",
     "ContentMismatch",
     "Criteria",
+    "IMAPStateMismatch",
+    "IMAPUnavailable",
     "InvalidArgument",
     "Mailbox",
     "MessageCountMismatch",

@@ -11,7 +11,7 @@ from .expectations import (
     require_text,
 )
 from .failures import summary
-from .mailbox import Mailbox
+from .mailbox import Mailbox, MailboxObserver
 from .matching import CRITERIA_NAMES, FIELDS, Criteria, Criterion, TextMatcher
 from .stores import LatestFileStore, MaildirStore, MboxStore, StorageError, Store, open_stores
 from .writer import StoreWriter
@@ -23,6 +23,7 @@ __all__ = [
     "Criterion",
     "LatestFileStore",
     "Mailbox",
+    "MailboxObserver",
     "MaildirStore",
     "MboxStore",
     "StorageError",

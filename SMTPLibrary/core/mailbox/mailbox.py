@@ -8,6 +8,7 @@ matching runs outside the lock, so a slow criterion never delays the server.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from ..errors import MessageCountMismatch, MessageNotReceived, ServerStopped, UnexpectedMessage
 from ..mail import ReceivedMessage
@@ -19,6 +20,19 @@ from .stores import StorageError
 from .writer import StoreWriter
 
 NOT_STARTED = "The SMTP server has not been started."
+
+
+class MailboxObserver(Protocol):
+    """Another view of the mailbox (IMAP, POP3), kept in step with it.
+
+    Called with the mailbox's lock held, in the mailbox's order: ``message_added`` on the
+    thread that adds (the server's), before any waiter sees the message; ``message_dropped``
+    for a message ``max_messages`` pushed out; ``mailbox_reset`` on the resetting thread. An
+    observer must not call the mailbox (its lock is not reentrant) and must not raise."""
+
+    def message_added(self, message: ReceivedMessage) -> None: ...
+    def message_dropped(self, message: ReceivedMessage) -> None: ...
+    def mailbox_reset(self) -> None: ...
 
 
 class Mailbox:
@@ -37,6 +51,8 @@ class Mailbox:
         self._changes = Changes()
         self._changes.stopped = NOT_STARTED
         self._messages: list[ReceivedMessage] = []
+        # Empty unless an IMAP or POP3 view is attached: then the one test below is all a message pays.
+        self._observers: tuple[MailboxObserver, ...] = ()
 
     # -- written by the server ----------------------------------------------
 
@@ -45,10 +61,27 @@ class Mailbox:
             self._changes.changed()
             message.seq = self._changes.count
             self._messages.append(message)
+            if self._observers:
+                for observer in self._observers:
+                    observer.message_added(message)
             if self.max_messages is not None and len(self._messages) > self.max_messages:
-                del self._messages[0]
+                dropped = self._messages.pop(0)
+                for observer in self._observers:
+                    observer.message_dropped(dropped)
             if self.storage is not None:
                 self.storage.add(message)
+
+    def observe(self, observer: MailboxObserver) -> None:
+        """Keep ``observer`` in step from now on: it is handed every message held now, in order,
+        then each change as it happens (atomically: nothing is missed or handed twice)."""
+        with self._changes:
+            self._observers = (*self._observers, observer)
+            for message in self._messages:
+                observer.message_added(message)
+
+    def unobserve(self, observer: MailboxObserver) -> None:
+        with self._changes:
+            self._observers = tuple(o for o in self._observers if o is not observer)
 
     def open(self) -> None:
         """The server is running: waits may last."""
@@ -79,6 +112,8 @@ class Mailbox:
         listener, which no test timeout interrupts). The memory is empty all the same."""
         with self._changes:
             self._messages.clear()
+            for observer in self._observers:
+                observer.mailbox_reset()
             if self.storage is not None:
                 self.storage.clear()
         if self.storage is not None and not self.storage.flush(timeout):

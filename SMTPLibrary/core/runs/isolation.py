@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from ..errors import InvalidArgument
-from ..smtp import SMTPServer
+from ..imap import SMTPServer
 from .registry import ServerRegistry
 
 AUTO_RESET_MODES = ("test", "suite", "none")

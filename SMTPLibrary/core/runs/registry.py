@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..errors import InvalidArgument, NoServer
-from ..smtp import SMTPServer
+from ..imap import SMTPServer
 
 
 class ServerRegistry:
@@ -66,8 +66,9 @@ class ServerRegistry:
         return previous
 
     def release(self, owner: object, current: str | None = None, timeout: float = 5.0) -> None:
-        """Stop and forget the servers added while ``owner`` was the owner. When the current
-        server was one of them, ``current`` (if still known) or else the last one left becomes current."""
+        """Stop and forget the servers added while ``owner`` was the owner, and remove the mail users
+        it added to the others. When the current server was one of them, ``current`` (if still
+        known) or else the last one left becomes current."""
         aliases = [alias for alias, server_owner in self._owners.items() if server_owner is owner]
         servers = [self._servers.pop(alias) for alias in aliases]
         for alias in aliases:
@@ -75,6 +76,8 @@ class ServerRegistry:
         if self._current in aliases:
             fallback = current if current in self._servers else next(reversed(self._servers), None)
             self._current = fallback
+        for server in self._servers.values():
+            server.release_mail_users(owner)
         stop_servers(servers, timeout)
 
     def stop_all(self, timeout: float = 5.0) -> None:

@@ -1,0 +1,81 @@
+"""A message delivered without SMTP: what ``Deliver Message`` stores for one recipient.
+
+``message`` is a stored message (anything with ``raw`` bytes), bytes, a path to an ``.eml``
+file (a ``pathlib.Path``, or text naming an existing file and holding no line break), or the
+text of a message. Text is encoded as UTF-8; bare line feeds become CRLF, as on the wire.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidArgument
+from ..mail import ReceivedMessage
+from ..wording import shorten
+from .users import normalise_address
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+
+
+class InvalidMessage(InvalidArgument):
+    """Not something a message can be made of."""
+
+
+def message_bytes(message: Any) -> bytes:
+    raw = message.get("raw") if isinstance(message, Mapping) else getattr(message, "raw", None)
+    if isinstance(raw, bytes):
+        return raw
+    if isinstance(message, (bytes, bytearray)):
+        data = bytes(message)
+    elif isinstance(message, Path):
+        data = _read(message)
+    elif isinstance(message, str):
+        if "\n" not in message and len(message) < 4096 and os.path.isfile(message):
+            data = _read(Path(message))
+        else:
+            first = message.lstrip("\r\n").partition("\n")[0]
+            if ":" not in first:
+                raise InvalidMessage(
+                    f"'{shorten(message)}' is neither an existing file nor the text of a message "
+                    "(its first line is no header such as 'Subject: ...')."
+                )
+            data = message.encode("utf-8")
+    else:
+        raise InvalidMessage(
+            f"message must be a message returned by another keyword, bytes, a path to an .eml file or the text "
+            f"of a message, got {type(message).__name__}."
+        )
+    return _BARE_LF.sub(b"\r\n", data)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InvalidMessage(f"Cannot read the message file '{path}': {error.strerror}.") from None
+
+
+def sender_of(raw: bytes) -> str:
+    """The address in the message's ``From`` header, ``''`` without one."""
+    head = raw.partition(b"\r\n\r\n")[0].decode("utf-8", "replace")
+    for line in head.split("\r\n"):
+        if line.lower().startswith("from:"):
+            return email.utils.parseaddr(line[5:].strip())[1]
+    return ""
+
+
+def delivered(recipient: str, message: Any, sender: str | None = None) -> ReceivedMessage:
+    """``message`` as received for ``recipient`` alone, from ``sender`` (the ``From`` address
+    when not given); not stored yet."""
+    normalise_address(recipient)  # fails naming it when it is no address
+    address = recipient.strip()
+    if address.startswith("<") and address.endswith(">"):
+        address = address[1:-1].strip()
+    raw = message_bytes(message)
+    return ReceivedMessage(raw, sender if sender is not None else sender_of(raw), [address], timestamp=time.time())
