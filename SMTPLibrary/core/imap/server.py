@@ -1,6 +1,6 @@
 """The SMTP server with IMAP and POP3 doors to its mailbox: ``from SMTPLibrary import SMTPServer``.
 
-Everything of :class:`~SMTPLibrary.core.smtp.SMTPServer`, plus the view of its mailbox
+Everything of :class:`~SMTPLibrary.core.smtp.SMTPCapture` (the SMTP side), plus the view of its mailbox
 (:class:`~.view.MailView`), made when first asked for: a suite that never starts an
 IMAP or POP3 server never imports pymap and pays nothing on the SMTP path.
 """
@@ -15,8 +15,7 @@ from typing import Any
 from ..errors import InvalidArgument, NoServer
 from ..mail import ReceivedMessage
 from ..mailbox import Criteria
-from ..smtp import DEFAULT_HOST
-from ..smtp import SMTPServer as SMTPOnlyServer
+from ..smtp import DEFAULT_HOST, SMTPCapture
 from ..smtp.server import reported_at_the_call
 from ..smtp.tls import default_certificate
 from ..values import seconds
@@ -27,7 +26,7 @@ from .users import MailUser
 from .view import MailView
 
 
-class SMTPServer(SMTPOnlyServer):
+class SMTPServer(SMTPCapture):
     """An SMTP server in a background thread of this process, what it received, and IMAP and
     POP3 servers over it on demand (:meth:`start_imap`, :meth:`start_pop3`).
 

@@ -5,7 +5,7 @@ from .client import as_source, compose, dial_host, send, send_to
 from .faults import STAGES, Attempt, Faults, Session, Transcript, find_attempts
 from .loop import LOOP_VARIABLE, bind, cannot_listen, event_loop_kind
 from .options import DEFAULT_HOST, DEFAULT_SIZE_LIMIT, ServerOptions
-from .server import SMTPServer
+from .server import SMTPCapture
 from .stats import Snapshot, Statistics
 
 __all__ = [
@@ -15,7 +15,7 @@ __all__ = [
     "STAGES",
     "Attempt",
     "Faults",
-    "SMTPServer",
+    "SMTPCapture",
     "ServerOptions",
     "Session",
     "Snapshot",

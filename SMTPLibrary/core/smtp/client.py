@@ -62,6 +62,6 @@ def dial_host(host: str) -> str:
 
 
 def send_to(server: Any, sender: str, recipients: list[str], source: bytes) -> None:
-    """Send to a running :class:`~SMTPLibrary.core.server.SMTPServer` the way it listens: over TLS if it has TLS."""
+    """Send to a running :class:`~SMTPLibrary.core.smtp.SMTPCapture` the way it listens: over TLS if it has TLS."""
     host = dial_host(server.host)
     send(host, server.port, sender, recipients, source, tls=server.tls, ca_certificate=server.ca_certificate)

@@ -1,6 +1,6 @@
 """The seam between the server and the engine that speaks SMTP on its connections.
 
-:class:`~.server.SMTPServer` owns what outlives a connection: the options,
+:class:`~.server.SMTPCapture` owns what outlives a connection: the options,
 the mailbox, the fault rules, the transcript, the statistics, the errors.
 An engine turns each accepted connection into an SMTP dialogue. For every
 server start it is handed :class:`Services` and an event loop, in the

@@ -1,8 +1,10 @@
-"""The SMTP server a test starts, and the Python API over it: ``from SMTPLibrary import SMTPServer``.
+"""The SMTP side of the server a test starts: :class:`SMTPCapture`.
 
-Robot keywords, behave steps, the pytest plugin and the ``smtplibrary``
-command all use this one class. Besides starting and stopping, it has the
-methods of the old ``smtpd``-based mock servers (``reset``, ``get_messages``,
+``from SMTPLibrary import SMTPServer`` is this class with the IMAP and POP3
+doors of its mailbox added (``core/imap/server.py``); Robot keywords, behave
+steps, the pytest plugin and the ``smtplibrary`` command all use that one.
+Everything SMTP is here: starting and stopping, the methods of the old
+``smtpd``-based mock servers (``reset``, ``get_messages``,
 ``get_message_count``, ``get_results``, ``is_running``), waits with the
 keywords' criteria, and mailboxes kept on disk.
 """
@@ -49,7 +51,7 @@ def reported_at_the_call(method: Method) -> Method:
     return call  # type: ignore[return-value]
 
 
-class SMTPServer:
+class SMTPCapture:
     """An SMTP server in a background thread of this process, and what it received.
 
     ``host`` defaults to ``127.0.0.1`` (this machine only) and ``port`` to
@@ -67,7 +69,7 @@ class SMTPServer:
     caller's own, after those. ``mailbox`` gives a
     :class:`~SMTPLibrary.core.mailbox.Mailbox` of the caller's own.
 
-    >>> with SMTPServer() as server:
+    >>> with SMTPCapture() as server:
     ...     port = server.port  # give it to the application under test
     """
 
@@ -326,7 +328,7 @@ class SMTPServer:
 
     # -- with ----------------------------------------------------------------------------
 
-    def __enter__(self) -> SMTPServer:
+    def __enter__(self) -> SMTPCapture:
         self.start()
         return self
 

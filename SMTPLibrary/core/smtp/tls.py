@@ -52,7 +52,7 @@ def clear_cache() -> None:
     """Forget the test CA and certificate: the next TLS server makes new ones.
 
     CA files already handed out stay on disk until the process exits, so a
-    running server's :attr:`~SMTPServer.ca_certificate` keeps working."""
+    running server's :attr:`~SMTPLibrary.SMTPServer.ca_certificate` keeps working."""
     global _cached
     with _lock:
         _cached = None
