@@ -74,17 +74,24 @@ def refused_command(port: int) -> None:
 
 def read_with_mutt(folder: Path, out: Path) -> str:
     """Every message of ``folder`` as mutt reads it: mutt runs on a pseudo-terminal,
-    tags all messages and pipes each one to a file, then quits."""
+    tags all messages and pipes each one to a file, then quits.
+
+    mutt runs with an empty home directory of its own, as on a fresh machine, where
+    ``$folder`` (``~/Mail`` by default) does not exist: mutt then asks whether to
+    create it, a question that would take the keys pushed below as its answer. So
+    ``$folder`` is set to a directory that exists."""
+    existing = folder if folder.is_dir() else folder.parent
+    home = out.parent / "mutt-home"
+    home.mkdir(exist_ok=True)
     command = [tool("mutt"), "-n", "-F", "/dev/null", "-R", "-f", str(folder)]
-    command += ["-e", "set pipe_split=yes wait_key=no"]
+    command += ["-e", f'set folder="{existing}" pipe_split=yes wait_key=no']
     command += [
         "-e",
         f'push "<tag-pattern>~A<enter><tag-prefix><pipe-entry>cat >> {out}; echo ===== >> {out}<enter><quit>"',
     ]
     pid, fd = pty.fork()
     if pid == 0:  # the child becomes mutt
-        os.environ["TERM"] = "vt100"
-        os.execv(command[0], command)
+        os.execve(command[0], command, {**os.environ, "TERM": "vt100", "HOME": str(home)})
     try:
         while select.select([fd], [], [], 30)[0]:
             try:
