@@ -8,6 +8,7 @@ from robot.api.deco import library
 
 from .core import DEFAULT_TIMEOUT
 from .keywords.content import ContentKeywords
+from .keywords.converters import CONVERTERS
 from .keywords.faults import FaultKeywords
 from .keywords.isolation import IsolationKeywords
 from .keywords.mailbox import MailboxKeywords
@@ -16,7 +17,7 @@ from .keywords.server import ServerKeywords
 from .version import __version__
 
 
-@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF")
+@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF", converters=CONVERTERS)
 class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeywords, FaultKeywords, IsolationKeywords):
     """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 

@@ -9,14 +9,17 @@ from robot.api.deco import keyword
 
 from ..core import Attachment, InvalidArgument, ReceivedMessage, mailbox
 from ..core.mail import content_of, is_message_fields, message_from_fields, save_message
-from ..core.wording import shorten
+from ..core.values import refuse_misnamed
+from ..core.wording import plural, shorten
 from .context import LibraryContext
 
 
-def as_message(value: object) -> ReceivedMessage:
+def as_message(value: object, arguments: tuple[str, ...] = ("message",)) -> ReceivedMessage:
     """A message from what a keyword was given: a message, the dictionary a remote keyword
     returns for one, a list of exactly one (what `Get Messages` returns), or the bytes of a
-    message (read from an ``.eml``)."""
+    message (read from an ``.eml``). ``arguments``: the keyword's, named when a misspelled one
+    (``mesage=${msg}``, which Robot hands over as a string) landed in ``message``."""
+    refuse_misnamed(value, "message", arguments)
     if isinstance(value, ReceivedMessage):
         return value
     if is_message_fields(value):
@@ -88,7 +91,7 @@ class ContentKeywords(LibraryContext):
         | Should Be Equal  | ${from} | Jürgen Müller <jm@example.com> |
         | ${received} =    | Get Message Header | ${msg} | Received | all=True |
         """
-        return mailbox.header(as_message(message), name, all)
+        return mailbox.header(as_message(message, ("message", "name", "all")), name, all)
 
     @keyword("Get Links From Message")
     def get_links_from_message(self, message: ReceivedMessage, pattern: str | None = None) -> list[str]:
@@ -103,8 +106,8 @@ class ContentKeywords(LibraryContext):
         | ${verify} =      | Get Links From Message | ${msg} | pattern=^https://example\\\\.com/verify\\\\? |
         | Go To            | ${verify}[0] |
         """
-        links = mailbox.links(as_message(message), pattern)
-        logger.info(f"{len(links)} links{'' if pattern is None else f' matching {pattern!r}'}.")
+        links = mailbox.links(as_message(message, ("message", "pattern")), pattern)
+        logger.info(f"{plural(len(links), 'link')}{'' if pattern is None else f' matching {pattern!r}'}.")
         return links
 
     @keyword("Get Attachments")
@@ -131,7 +134,7 @@ class ContentKeywords(LibraryContext):
         | Should Be Equal    | ${attachments}[0].content_type | application/pdf |
         """
         attachments = content_of(as_message(message)).attachments
-        logger.info(f"{len(attachments)} attachments: {', '.join(map(repr, attachments)) or 'none'}.")
+        logger.info(f"{plural(len(attachments), 'attachment')}: {', '.join(map(repr, attachments)) or 'none'}.")
         return list(attachments)
 
     @keyword("Save Attachment")
@@ -148,7 +151,9 @@ class ContentKeywords(LibraryContext):
         | ${path} =      | Save Attachment | ${msg} | Rechnung März.pdf | ${OUTPUT DIR}/attachments |
         | File Should Exist | ${path} |
         """
-        attachment = mailbox.find_attachment(as_message(message), filename)
+        arguments = ("message", "filename", "directory")
+        refuse_misnamed(directory, "directory", arguments, "To use such a directory, write it as ./" + directory + ".")
+        attachment = mailbox.find_attachment(as_message(message, arguments), filename, arguments)
         path = attachment.save(Path(directory))
         logger.info(f"Saved attachment {filename!r} ({attachment.size} bytes) to {path}.")
         return str(path)
@@ -161,7 +166,9 @@ class ContentKeywords(LibraryContext):
 
         | ${path} =      | Save Message | ${msg} | ${OUTPUT DIR}/welcome.eml |
         """
-        received = as_message(message)
+        arguments = ("message", "path")
+        refuse_misnamed(path, "path", arguments, f"To use such a file name, write it as ./{path}.")
+        received = as_message(message, arguments)
         saved = save_message(path, received.raw)
         logger.info(f"Saved message #{received.seq} ({received.size} bytes) to {saved}.")
         return str(saved)

@@ -10,6 +10,7 @@ from robot.api.deco import keyword
 
 from ..core.smtp.faults import Rule, Session
 from .context import LibraryContext
+from .converters import RetryCount
 
 
 class FaultKeywords(LibraryContext):
@@ -125,7 +126,7 @@ class FaultKeywords(LibraryContext):
         return sessions
 
     @keyword("SMTP Client Should Have Retried")
-    def smtp_client_should_have_retried(self, count: int, timeout: timedelta | None = None) -> None:
+    def smtp_client_should_have_retried(self, count: RetryCount, timeout: timedelta | None = None) -> None:
         """Waits until the client has retried exactly ``count`` times, and fails if it retried more.
 
         An attempt is a ``MAIL`` command, or a session refused or dropped

@@ -8,7 +8,9 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..core import MessageNotReceived, ReceivedMessage
+from ..core.values import seconds
 from .context import LibraryContext
+from .converters import MessageCount
 
 
 class MailboxKeywords(LibraryContext):
@@ -34,7 +36,7 @@ class MailboxKeywords(LibraryContext):
         return self.server().mailbox.count()
 
     @keyword("Message Count Should Be")
-    def message_count_should_be(self, expected: int, timeout: timedelta | None = None) -> None:
+    def message_count_should_be(self, expected: MessageCount, timeout: timedelta | None = None) -> None:
         """Waits until the mailbox holds exactly ``expected`` messages.
 
         Waits up to ``timeout`` (the library's default when not given) and
@@ -70,6 +72,7 @@ class MailboxKeywords(LibraryContext):
         criteria = self.criteria(locals())
         messages = self.server().mailbox.messages(criteria)
         logger.info(f"{len(messages)} of the stored messages match {criteria}.")
+        self.log_matches(criteria, messages)
         self.log_messages(messages)
         return messages
 
@@ -108,6 +111,7 @@ class MailboxKeywords(LibraryContext):
         except MessageNotReceived as failure:
             self.log_nearest(failure)
             raise
+        self.log_matches(criteria, [message])
         self.log_messages([message])
         return message
 
@@ -138,7 +142,7 @@ class MailboxKeywords(LibraryContext):
         criteria = self.criteria(locals())
         server = self.server()
         try:
-            server.mailbox.assert_none(criteria, within.total_seconds())
+            server.mailbox.assert_none(criteria, seconds(within, "within"))
         except AssertionError:
             self.log_messages(server.mailbox.messages(criteria)[:1])
             raise
