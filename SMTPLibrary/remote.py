@@ -34,7 +34,7 @@ from typing import Any
 from robot.api import TypeInfo
 from robot.api import logger as robot_logger
 
-from .core import Attachment, ReceivedMessage
+from .core import Attachment, ReceivedMessage, ServerError
 from .core.mail import attachment_fields, message_fields
 from .core.smtp import DEFAULT_HOST, Session, cannot_listen
 from .keywords.converters import CONVERTERS
@@ -201,7 +201,13 @@ def serve(
     it) and is removed when it stops. Every SMTP server started through it is
     stopped at the end.
     """
-    from robotremoteserver import RobotRemoteServer
+    try:
+        from robotremoteserver import RobotRemoteServer
+    except ImportError:
+        raise ServerError(
+            "The remote library server needs robotremoteserver, which is not installed: "
+            "pip install 'robotframework-smtplibrary[remote]'."
+        ) from None
 
     remote = RemoteLibrary(library)
     server = RobotRemoteServer(remote, host=host, port=port, serve=False)

@@ -244,6 +244,17 @@ Get SMTP Transcript shows commands and replies, newest last, with credentials ma
     Should Not Contain    ${sessions[1].text}    AHVzZXIAc2VjcmV0LXB3
     Should Start With    ${{ str($sessions[1]) }}    Session 2 from 127.0.0.1:
 
+A session reads as its dialogue
+    Send With smtplib    ${PORT}
+    ${sessions} =    Get SMTP Transcript
+    ${session} =    Set Variable    ${sessions}[0]
+    Log    ${session}
+    Should Contain    ${session}    S: 250 OK
+    Should Not Contain    ${session}    S: 550
+    ${text} =    Convert To String    ${session}
+    Should Start With    ${text}    Session 1 from 127.0.0.1:
+    Should Contain    ${text}    \nC: QUIT\nS: 221 Bye
+
 SMTP Client Should Have Retried
     Set SMTP Reply    RCPT    451    count=2
     FOR    ${n}    IN RANGE    3

@@ -155,7 +155,7 @@ class ContentKeywords(LibraryContext):
         refuse_misnamed(directory, "directory", arguments, "To use such a directory, write it as ./" + directory + ".")
         attachment = mailbox.find_attachment(as_message(message, arguments), filename, arguments)
         path = attachment.save(Path(directory))
-        logger.info(f"Saved attachment {filename!r} ({attachment.size} bytes) to {path}.")
+        logger.info(f"Saved attachment {filename!r} ({plural(attachment.size, 'byte')}) to {path}.")
         return str(path)
 
     @keyword("Save Message")
@@ -170,5 +170,5 @@ class ContentKeywords(LibraryContext):
         refuse_misnamed(path, "path", arguments, f"To use such a file name, write it as ./{path}.")
         received = as_message(message, arguments)
         saved = save_message(path, received.raw)
-        logger.info(f"Saved message #{received.seq} ({received.size} bytes) to {saved}.")
+        logger.info(f"Saved message #{received.seq} ({plural(received.size, 'byte')}) to {saved}.")
         return str(saved)

@@ -15,6 +15,7 @@ from ..core.mailbox import CRITERIA_NAMES, Criteria
 from ..core.report import render
 from ..core.runs import Isolation, ServerRegistry
 from ..core.values import seconds
+from ..core.wording import plural
 
 LOGGED_MESSAGES = 10
 # Where the cards' .eml files go, under ${OUTPUT DIR}: a name of their own, so that no
@@ -63,7 +64,7 @@ class LibraryContext:
         for message in messages[:LOGGED_MESSAGES]:
             logger.info(render(message, self.save_for_log(message)), html=True)
         if len(messages) > LOGGED_MESSAGES:
-            logger.info(f"... and {len(messages) - LOGGED_MESSAGES} more messages.")
+            logger.info(f"... and {plural(len(messages) - LOGGED_MESSAGES, 'more message')}.")
 
     def log_nearest(self, failure: MessageNotReceived) -> None:
         """The cards of the messages a failed wait found closest, closest first, each with its misses."""

@@ -23,7 +23,7 @@ from ..mail import ReceivedMessage
 from ..mailbox import FIELDS, Criteria, Mailbox, Store, StoreWriter, open_stores
 from ..values import seconds
 from ..waiting import DEFAULT_TIMEOUT
-from ..wording import format_address
+from ..wording import format_address, plural
 from .aiosmtpd_engine import AiosmtpdEngine
 from .engine import Engine, Services
 from .faults import Attempt, Faults, Transcript, wait_for_retries
@@ -355,4 +355,4 @@ class SMTPServer:
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
-        return f"<SMTPServer {self.address} {state}, {self.mailbox.count()} messages>"
+        return f"<SMTPServer {self.address} {state}, {plural(self.mailbox.count(), 'message')}>"
