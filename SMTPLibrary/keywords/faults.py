@@ -101,7 +101,10 @@ class FaultKeywords(LibraryContext):
         `Reset Mailbox` leaves the rules alone; stopping the server keeps them
         for its next start.
 
-        | [Teardown] | Clear SMTP Faults |
+        | Set SMTP Reply    | MAIL | 421 | count=0 |
+        | Clear SMTP Faults |      |     |         |
+        | Register User     | alice@example.com |  |  |
+        | [Teardown]        | Clear SMTP Faults |  |  |
         """
         self.server().faults.clear()
 
@@ -116,6 +119,8 @@ class FaultKeywords(LibraryContext):
         ``dropped``. See `Fault injection` for what is kept and what is masked.
         The transcript is logged.
 
+        | Set SMTP Reply      | RCPT | 451 | count=2 |
+        | Send The Newsletter |      |     |         |
         | ${sessions} =      | Get SMTP Transcript |
         | Length Should Be   | ${sessions}         | 3 |
         | Should Contain     | ${sessions[0].replies} | 451 Requested action aborted: local error in processing |

@@ -42,7 +42,10 @@ class MailboxKeywords(LibraryContext):
         Waits up to ``timeout`` (the library's default when not given) and
         fails at once when more than ``expected`` messages are already there.
 
+        | Register User           | alice@example.com |
+        | Register User           | bob@example.com   |
         | Message Count Should Be | 2 |
+        | Reset Mailbox           |   |
         | Message Count Should Be | 0 | timeout=0 s |
         """
         self.server().mailbox.wait_for_count(expected, self.seconds(timeout))
@@ -65,9 +68,11 @@ class MailboxKeywords(LibraryContext):
 
         With no criteria, returns every message in the mailbox.
 
-        | ${messages} =   | Get Messages | recipient=bob@example.com |
-        | Length Should Be | ${messages} | 2 |
-        | Should Be Equal | ${messages[0].subject} | Welcome |
+        | Register User       | bob@example.com |
+        | Send The Newsletter |                 |
+        | ${messages} =       | Get Messages | recipient=bob@example.com |
+        | Length Should Be    | ${messages}  | 2 |
+        | Should Be Equal     | ${messages[0].subject} | Welcome |
         """
         criteria = self.criteria(locals())
         messages = self.server().mailbox.messages(criteria)
@@ -100,9 +105,10 @@ class MailboxKeywords(LibraryContext):
         messages that did arrive, closest first, each with the criteria it
         failed on.
 
+        | Register User       | alice@example.com |
         | ${msg} =            | Message Should Be Received Matching | subject=Welcome | recipient=alice@example.com |
         | Should Contain      | ${msg.text}  | Hello Alice |
-        | Message Should Be Received Matching | From: .*\\nTo: .*\\n+.+tent | timeout=10 s |
+        | Message Should Be Received Matching | From: .*\\nTo: alice@ | timeout=10 s |
         """
         criteria = self.criteria(locals())
         server = self.server()
@@ -137,7 +143,7 @@ class MailboxKeywords(LibraryContext):
         early if the server is stopped.
 
         | Message Should Not Be Received Matching | recipient=bob@example.com |
-        | Message Should Not Be Received Matching | subject=Password reset | within=2 s |
+        | Message Should Not Be Received Matching | subject=Password reset | within=1 s |
         """
         criteria = self.criteria(locals())
         server = self.server()

@@ -81,4 +81,5 @@ def step_output_contains(context):
 
 @then('the output should not contain "{text}"')
 def step_output_lacks(context, text):
-    assert text not in context.behave_output, f"Not expected in the output: {text}\n--- output:\n{context.behave_output}"
+    output = context.behave_output
+    assert text not in output, f"Not expected in the output: {text}\n--- output:\n{output}"
