@@ -151,7 +151,11 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     mailing list, newsletter and bounce messages, among others):
 
     - Headers: RFC 2047 encoded words in any header and charset, Q or B
-      encoded, and raw UTF-8 (RFC 6532). `Get Message Header` returns them.
+      encoded, and raw UTF-8 (RFC 6532), unfolded and without the white space
+      around them, as mail readers show them: a long subject that a client
+      folds onto the next line (``Subject:`` then ``=?utf-8?q?...?=`` on a
+      line of its own, as Django writes it) matches ``subject=EQUALS:...``.
+      `Get Message Header` returns them; ``${msg.raw}`` keeps the bytes.
     - Text and HTML: quoted-printable and base64 bodies in their declared
       charset. Labels are read as browsers read them (``iso-8859-1`` means
       ``windows-1252``); text declared in a single-byte charset that is
@@ -371,8 +375,11 @@ class SMTPLibrary(ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeyw
     | AUTH       | The AUTH command.                          | none |
     | STARTTLS   | The STARTTLS command.                      | none |
 
-    Conditions are written like `criteria`: regular expressions unless
-    prefixed with ``EQUALS:`` and friends. Stage names ignore case.
+    Conditions are read like `criteria`: a whole address is that address
+    only, other text is found as written or as a regular expression, and
+    ``EQUALS:`` and friends say how to compare. A condition that is not a
+    valid regular expression is looked for as written, and the logged rule
+    says so. Stage names ignore case.
 
     Rules fire in the order they were added. At each stage, the first
     matching delay rule waits (on the server's event loop: other

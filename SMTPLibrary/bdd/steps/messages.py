@@ -16,8 +16,6 @@ def _expect(context: Any, criteria: Criteria) -> None:
     except MessageNotReceived as failure:
         attach_nearest(context, failure)
         raise
-    for note in criteria.partial_matches(context.smtp_message):
-        print(f"SMTPLibrary: {note}.")
     attach_message(context, context.smtp_message)
 
 
