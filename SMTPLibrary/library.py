@@ -8,6 +8,7 @@ from robot.api.deco import library
 
 from .core import DEFAULT_TIMEOUT
 from .keywords.content import ContentKeywords
+from .keywords.converters import CONVERTERS
 from .keywords.faults import FaultKeywords
 from .keywords.imap import IMAPKeywords
 from .keywords.isolation import IsolationKeywords
@@ -17,11 +18,11 @@ from .keywords.server import ServerKeywords
 from .version import __version__
 
 
-@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF")
+@library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF", converters=CONVERTERS)
 class SMTPLibrary(
     ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeywords, FaultKeywords, IMAPKeywords, IsolationKeywords
 ):
-    """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
+    r"""SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
     The application under test sends mail to the server as it would to any
     mail server; the test then asserts on what arrived: envelope, headers,
@@ -31,10 +32,15 @@ class SMTPLibrary(
 
     = Introduction =
 
-    | *** Settings ***
+    Install it with ``pip install robotframework-smtplibrary`` and import it
+    as ``SMTPLibrary``. In this example, ``Register User`` stands for the
+    application under test: a keyword of your own that makes it send its mail
+    to the port the server listens on.
+
+    | ``*** Settings ***``
     | Library    SMTPLibrary
     |
-    | *** Test Cases ***
+    | ``*** Test Cases ***``
     | Sign-up sends a welcome mail
     |     ${port} =    Start SMTP Server
     |     Register User    alice@example.com    smtp_port=${port}
@@ -54,16 +60,16 @@ class SMTPLibrary(
     usable with the extended variable syntax (``${msg.subject}``):
 
     | = Attribute =  | = Content = |
-    | sender         | Envelope sender (``MAIL FROM``). |
+    | sender         | Envelope sender (``MAIL FROM``); empty for ``MAIL FROM:<>`` (bounces, delivery reports). |
     | recipients     | Every envelope recipient (``RCPT TO``), Bcc included, as a list. |
-    | subject        | Decoded ``Subject`` header, empty when missing. |
+    | subject        | Decoded ``Subject`` header, unfolded, without white space around it; empty when missing. |
     | text           | Decoded plain-text body, ``None`` when the message has none. See `Message content`. |
     | html           | Decoded HTML body, ``None`` when the message has none. |
     | attachments    | The attachments, as `Get Attachments` returns them. |
     | links          | The links, as `Get Links From Message` returns them. |
     | body           | The plain-text body, or the text of the HTML body when there is no plain one. |
-    | headers        | Decoded headers: ``${msg.headers}[Subject]``; case does not matter. |
-    | raw            | The message exactly as received, as bytes. |
+    | headers        | Decoded headers, as mail readers show them: ``${msg.headers}[Subject]``; case does not matter. |
+    | raw            | The message exactly as received, as bytes: the decoded attributes never change it. |
     | source         | The message as text, ``\n`` line endings (what ``pattern`` searches). |
     | size           | The size of ``raw`` in bytes. |
     | seq            | Its number on its server, from 1; failures name messages by it. |
@@ -85,7 +91,7 @@ class SMTPLibrary(
     must hold; none given matches every message.
 
     | = Criterion = | = Tested against = |
-    | pattern       | The whole message source, headers and body, as text with ``\\n`` line endings. |
+    | pattern       | The whole message source, headers and body, as text with ``\n`` line endings. |
     | sender        | The envelope sender. |
     | recipient     | Each envelope recipient: one match is enough. |
     | subject       | The decoded subject. |
@@ -96,21 +102,50 @@ class SMTPLibrary(
     | authenticated_as | The user name the client logged in with; a message sent without login never matches. |
     | tls           | ``yes``: the message came over TLS (STARTTLS or implicit); ``no``: it did not. |
 
-    Each value is a Python regular expression, searched anywhere in the
-    text (``re.search``), unless it starts with one of these prefixes, the
-    ones ``Run Keyword And Expect Error`` uses, plus ``CONTAINS``:
+    Each value is compared this way:
 
-    | = Prefix = | = Meaning =                                   | = Example = |
-    | EQUALS:    | The whole value equals the text.              | ``subject=EQUALS:Your order (#42)`` |
-    | STARTS:    | The value starts with the text.               | ``subject=STARTS:Re:`` |
-    | CONTAINS:  | The text appears in the value, literally.     | ``recipient=CONTAINS:alice+test@`` |
-    | GLOB:      | Glob pattern over the whole value (``*``, ``?``, ``[chars]``). | ``sender=GLOB:*@example.com`` |
-    | REGEXP:    | Regular expression searched in the value (the default). | ``subject=REGEXP:^Welcome`` |
+    | = Value =              | = Matches =                                            | = Example = |
+    | A whole e-mail address | That address only, ignoring case, never in a longer one. | ``recipient=bob@shop.test`` |
+    | Any other text         | Where it occurs as written, or as a regular expression. | ``subject=Order #42 (paid)`` |
+    | ``EQUALS:`` text       | The whole value equals the text.                       | ``subject=EQUALS:Re: (#42)`` |
+    | ``STARTS:`` text       | The value starts with the text.                        | ``subject=STARTS:Re:`` |
+    | ``CONTAINS:`` text     | The text appears in the value, as written.             | ``recipient=CONTAINS:+test@`` |
+    | ``GLOB:`` pattern      | Glob pattern over the whole value: ``*``, ``?``, ``[a-z]``. | ``sender=GLOB:*.test`` |
+    | ``REGEXP:`` expression | A regular expression only; an invalid one fails at once. | ``subject=REGEXP:^Welcome`` |
 
-    Spaces right after the prefix are ignored. Regular expressions follow
-    Python's ``re`` syntax: escape ``+``, ``(``, ``.`` and friends, or use a
-    literal prefix. Robot's own escaping applies first, so a backslash is
-    written twice: ``subject=Order \\\\(#42\\\\)``.
+    A whole address never matches a longer one: ``recipient=alice@example.com``
+    finds neither ``malice@example.com`` nor ``alice@example.com.evil``, in any
+    field (``header=To: alice@example.com`` finds ``To: Alice <alice@example.com>``).
+    Other text is searched with ``re.search`` when it is a regular expression:
+    ``sender=^shop@``, ``recipient=alice@`` and ``recipient=.*@example.com``
+    work as they always did.
+
+    A whole e-mail address is a local part of letters, digits and
+    ``._%+-'``, an ``@``, and a domain of letters, digits and hyphens with at
+    least one dot, nothing else: ``alice@``, ``^shop@`` and ``.*@example.com``
+    are not addresses, but text that matches as a regular expression. Spaces
+    right after a prefix are ignored. Regular expressions follow Python's
+    ``re`` syntax; Robot's own escaping applies first, so a backslash is
+    written twice: ``subject=^Order \\d+``.
+
+    Text that is not a valid regular expression (``subject=Order (#42``) is
+    looked for as written only; when nothing matches, the failure says that
+    it is not a valid regular expression, why, and how to write it instead.
+    When a criterion holds only through a part of an address
+    (``recipient=alice@`` on a mail to ``malice@example.com``), the keyword
+    logs it at ``INFO``, and `Message Should Not Be Received Matching` says
+    it in its failure.
+
+    Bounces and delivery reports are sent with the null reverse path
+    (``MAIL FROM:<>``): their ``sender`` is empty, so ``sender=EQUALS:``
+    (or ``sender=^$``) finds them.
+
+    A ``pattern`` given first and written like ``name=value``
+    (``Message Should Be Received Matching    to=alice@example.com``) is a
+    misspelled argument name: the keyword fails at once, naming it and the
+    arguments it takes. To search the source for such text, prefix it:
+    ``CONTAINS:to=alice@example.com``. So do the other keywords whose first
+    argument such a name would land in.
 
     = Message content =
 
@@ -119,7 +154,11 @@ class SMTPLibrary(
     mailing list, newsletter and bounce messages, among others):
 
     - Headers: RFC 2047 encoded words in any header and charset, Q or B
-      encoded, and raw UTF-8 (RFC 6532). `Get Message Header` returns them.
+      encoded, and raw UTF-8 (RFC 6532), unfolded and without the white space
+      around them, as mail readers show them: a long subject that a client
+      folds onto the next line (``Subject:`` then ``=?utf-8?q?...?=`` on a
+      line of its own, as Django writes it) matches ``subject=EQUALS:...``.
+      `Get Message Header` returns them; ``${msg.raw}`` keeps the bytes.
     - Text and HTML: quoted-printable and base64 bodies in their declared
       charset. Labels are read as browsers read them (``iso-8859-1`` means
       ``windows-1252``); text declared in a single-byte charset that is
@@ -167,10 +206,18 @@ class SMTPLibrary(
 
     | ${port} =    Start SMTP Server    tls=starttls    require_tls=True
     | ${ca} =    Get SMTP Server CA Certificate
-    | Run Process    curl    --ssl-reqd    --cacert    ${ca}    smtp://localhost:${port}
+    | Run Process    curl    --ssl-reqd    --cacert    ${ca}    smtp://127.0.0.1:${port}
     | ...    --mail-from    app@example.com    --mail-rcpt    alice@example.com    --upload-file    mail.eml
     | ${msg} =    Message Should Be Received Matching    tls=yes
     | Should Be Equal    ${msg.tls}[version]    TLSv1.3
+
+    The test certificate names each loopback address twice, as an IP
+    address and as a DNS name, so that clients that compare a host with DNS
+    names only (Jakarta Mail 2.0 on Java 9 and newer, s-nail) verify it on
+    ``127.0.0.1`` and ``::1`` as well as on ``localhost``. A client that still
+    refuses an address can connect to ``localhost`` instead. s-nail cannot
+    reach ``::1`` at all (``smtp://[::1]:port`` is refused before it
+    connects): use ``127.0.0.1`` or ``localhost`` with it.
 
     The ``mode`` of ``${msg.tls}`` is ``starttls`` or ``implicit``; ``cipher`` and
     ``bits`` are what the connection negotiated.
@@ -187,8 +234,12 @@ class SMTPLibrary(
     AUTH at all.
 
     | `Start SMTP Server` | tls=starttls | credentials=alice:s3cret | auth_required=True |
-    | `Start SMTP Server` | credentials=${{ {'alice': 's3cret', 'bob': 'a,b:c'} }} | allow_plaintext_auth=True |
+    | Register User | bob@example.com | smtp_login=alice:s3cret |
     | `Message Should Be Received Matching` | authenticated_as=alice | tls=yes |
+    | `Start SMTP Server` | credentials=${{ {'alice': 's3cret', 'bob': 'a,b:c'} }} | allow_plaintext_auth=True |
+
+    (``Register User`` stands for the application, logging in as its
+    configuration says.)
 
     Passwords are never logged by this library nor shown in its error
     messages. Robot Framework itself logs the arguments of every keyword at
@@ -220,7 +271,9 @@ class SMTPLibrary(
     | Library    SMTPLibrary    timeout=10 s
 
     Waiting is event-driven: a keyword returns as soon as the mail is there,
-    not at the next poll, and a Robot test timeout can interrupt it.
+    not at the next poll, and a Robot test timeout can interrupt it. The
+    Python API (``timeout="5 s"``) and behave (``-D smtp_timeout=500ms``)
+    read the same strings.
 
     = Isolation =
 
@@ -256,7 +309,11 @@ class SMTPLibrary(
     through Robot Framework's remote library interface, so the server can run
     on the machine next to the application:
 
-    | Library    Remote    http://sut-host:8270
+    | Library    Remote    http://${SUT HOST}:8270
+
+    (``${SUT HOST}`` being the machine the remote server runs on.) It needs
+    Robot Framework's remote server, the ``remote`` extra:
+    ``pip install robotframework-smtplibrary[remote]``.
 
     Remote keywords take the same arguments and fail with the same messages.
     What they return comes back as dictionaries with the same fields:
@@ -321,8 +378,11 @@ class SMTPLibrary(
     | AUTH       | The AUTH command.                          | none |
     | STARTTLS   | The STARTTLS command.                      | none |
 
-    Conditions are written like `criteria`: regular expressions unless
-    prefixed with ``EQUALS:`` and friends. Stage names ignore case.
+    Conditions are read like `criteria`: a whole address is that address
+    only, other text is found as written or as a regular expression, and
+    ``EQUALS:`` and friends say how to compare. A condition that is not a
+    valid regular expression is looked for as written, and the logged rule
+    says so. Stage names ignore case.
 
     Rules fire in the order they were added. At each stage, the first
     matching delay rule waits (on the server's event loop: other
@@ -464,14 +524,18 @@ class SMTPLibrary(
 
     Servers with TLS or login, and how a message arrived:
 
-    | Given an SMTP server is running with STARTTLS
-    | Given an SMTP server is running with implicit TLS
-    | Given an SMTP server is running that requires login as "alice" with password "s3cret"
-    | Then the message should have been sent over TLS
-    | Then the message should have been sent by user "alice"
+    | Scenario: The receipt is sent over TLS
+    |   Given an SMTP server is running with STARTTLS
+    |   When a message is sent from "shop@example.com" to "alice@example.com" with subject "Receipt"
+    |   Then a message with subject "Receipt" should be received
+    |   And the message should have been sent over TLS
 
-    The login step's server offers STARTTLS and accepts the login only over
-    it. Other combinations: ``SMTPLibrary.bdd.fixtures.use_smtp_server(context, tls=..., credentials=...)``
+    ``Given an SMTP server is running with implicit TLS`` speaks TLS from
+    the first byte, ``Given an SMTP server is running that requires login as
+    "alice" with password "s3cret"`` offers STARTTLS and accepts the login
+    only over it, and ``Then the message should have been sent by user
+    "alice"`` checks who logged in. Other combinations:
+    ``SMTPLibrary.bdd.fixtures.use_smtp_server(context, tls=..., credentials=...)``
     takes the arguments of `Start SMTP Server`, all but ``alias``: a
     scenario has one server, ``context.smtp_server``. The library's own
     sending steps use TLS when the server has it, verifying its certificate.
@@ -489,10 +553,15 @@ class SMTPLibrary(
     | Feature: Password reset
     |   Background:
     |     Given an SMTP server is running
+    |
+    |   Scenario: The reset mail arrives
+    |     When a message is sent from "app@example.com" to "alice@example.com" with subject "Reset your password"
+    |     Then a message to "alice@example.com" should be received
 
-    Waits last 5 seconds unless
-    ``-D smtp_timeout=SECONDS`` says otherwise. Steps using ``matching`` take
-    regular expressions; all other quoted values are literal. A failing step
+    Waits last 5 seconds unless ``-D smtp_timeout=2.5`` (or ``500ms``, a
+    `time format`) says otherwise. Steps using ``matching`` read the pattern
+    as the keywords read `criteria`; all other quoted values are compared as
+    written. A failing step
     reads as the corresponding keyword's failure. Fault steps, such as
     ``Given the SMTP server replies 451 to the next message``, act as the
     `Fault injection` keywords do; their rules are cleared when the
@@ -507,15 +576,24 @@ class SMTPLibrary(
     The same server is a Python class, for scripts and pytest suites that
     do not use Robot Framework (nothing of Robot is imported then):
 
+    | import smtplib
+    |
     | from SMTPLibrary import SMTPServer
     |
+    |
+    | def send_the_mail(port):  # stands for the application under test
+    |     with smtplib.SMTP("127.0.0.1", port) as client:
+    |         client.sendmail("app@example.com", ["alice@example.com"], "Subject: Welcome\r\n\r\nHello Alice\r\n")
+    |
+    |
     | with SMTPServer() as server:                  # 127.0.0.1, a free port: server.port
-    |     send_the_mail(port=server.port)           # the application under test
-    |     message = server.wait_for(subject="Welcome", timeout=5)
+    |     send_the_mail(port=server.port)
+    |     message = server.wait_for(subject="Welcome", timeout="5 s")
     |     assert "Hello" in message.text
 
     ``wait_for`` takes the same `Criteria` as the keywords and fails the same
-    way. With pytest, the ``smtp_server`` fixture gives each test a started
+    way; its ``timeout`` is seconds, a ``timedelta`` or a `time format`
+    string. With pytest, the ``smtp_server`` fixture gives each test a started
     server and ``smtp_server_factory`` makes special ones
     (``smtp_server_factory(tls="starttls", credentials="alice:s3cret")``);
     installing the package is all the set-up there is. The user guides

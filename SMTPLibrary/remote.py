@@ -34,9 +34,10 @@ from typing import Any
 from robot.api import TypeInfo
 from robot.api import logger as robot_logger
 
-from .core import Attachment, ReceivedMessage
+from .core import Attachment, ReceivedMessage, ServerError
 from .core.mail import attachment_fields, message_fields
 from .core.smtp import DEFAULT_HOST, Session, cannot_listen
+from .keywords.converters import CONVERTERS
 from .library import SMTPLibrary
 
 # XML 1.0 has no way to write these, not even escaped.
@@ -84,7 +85,7 @@ class _Keyword:
             if name in self.types:
                 try:
                     # Raises ValueError("Argument 'timeout' got value ..."), as a local run reports it.
-                    bound.arguments[name] = self.types[name].convert(value, name=name)
+                    bound.arguments[name] = self.types[name].convert(value, name=name, custom_converters=CONVERTERS)
                 except TypeError:
                     # No converter for the type (ReceivedMessage): Robot's own argument
                     # conversion passes such a value on as it is, and so does this.
@@ -200,7 +201,13 @@ def serve(
     it) and is removed when it stops. Every SMTP server started through it is
     stopped at the end.
     """
-    from robotremoteserver import RobotRemoteServer
+    try:
+        from robotremoteserver import RobotRemoteServer
+    except ImportError:
+        raise ServerError(
+            "The remote library server needs robotremoteserver, which is not installed: "
+            "pip install 'robotframework-smtplibrary[remote]'."
+        ) from None
 
     remote = RemoteLibrary(library)
     server = RobotRemoteServer(remote, host=host, port=port, serve=False)

@@ -192,6 +192,25 @@ Content keywords refuse anything but one message
     ...    Argument message must be one message, got an empty list: no message was found.
     ...    Get Message HTML    ${none}
 
+A misspelled argument name in a content keyword fails at once, naming it and the arguments
+    ${msg} =    Send Corpus Message    ${GMAIL}
+    Run Keyword And Expect Error
+    ...    Unknown argument 'mesage' in message='mesage=*': the arguments are message. Did you mean message?
+    ...    Get Message Text    mesage=${msg}
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'nme' in name='nme=From': the arguments are message, name, all. Did you mean name?
+    ...    Get Message Header    ${msg}    nme=From
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'file' in filename='file=photo justificatif.jpg': the arguments are message, filename, directory. Did you mean filename?
+    ...    Save Attachment    ${msg}    file=photo justificatif.jpg    ${SAVED}
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'dir' in directory='dir=${SAVED}': the arguments are message, filename, directory. To use such a directory, write it as ./dir=${SAVED}.
+    ...    Save Attachment    ${msg}    photo justificatif.jpg    dir=${SAVED}
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'pth' in path='pth=${SAVED}/x.eml': the arguments are message, path. Did you mean path? To use such a file name, write it as ./pth=${SAVED}/x.eml.
+    ...    Save Message    ${msg}    pth=${SAVED}/x.eml
+    File Should Not Exist    pth=${SAVED}/x.eml
+
 Attachment and link criteria
     Send Corpus Message    ${GMAIL}
     Send Corpus Message    ${SES}

@@ -244,6 +244,17 @@ Get SMTP Transcript shows commands and replies, newest last, with credentials ma
     Should Not Contain    ${sessions[1].text}    AHVzZXIAc2VjcmV0LXB3
     Should Start With    ${{ str($sessions[1]) }}    Session 2 from 127.0.0.1:
 
+A session reads as its dialogue
+    Send With smtplib    ${PORT}
+    ${sessions} =    Get SMTP Transcript
+    ${session} =    Set Variable    ${sessions}[0]
+    Log    ${session}
+    Should Contain    ${session}    S: 250 OK
+    Should Not Contain    ${session}    S: 550
+    ${text} =    Convert To String    ${session}
+    Should Start With    ${text}    Session 1 from 127.0.0.1:
+    Should Contain    ${text}    \nC: QUIT\nS: 221 Bye
+
 SMTP Client Should Have Retried
     Set SMTP Reply    RCPT    451    count=2
     FOR    ${n}    IN RANGE    3
@@ -286,7 +297,17 @@ Arguments are checked when the rule is set
     count must be 0 (every time, until cleared) or a positive number, got -1.
     ...    Set SMTP Disconnect    MAIL    count=-1
     Invalid regular expression in sender='(': *
-    ...    Set SMTP Reply    MAIL    451    sender=(
+    ...    Set SMTP Reply    MAIL    451    sender=REGEXP:(
+    Unknown argument 'stge' in stage='stge=RCPT': the arguments are stage, code, text, count, sender, recipient. Did you mean stage?
+    ...    Set SMTP Reply    stge=RCPT    451
+    Unknown argument 'stag' in stage='stag=DATA': the arguments are stage, delay, count, sender, recipient. Did you mean stage?
+    ...    Set SMTP Delay    stag=DATA    1 s
+    Unknown argument 'cont' in stage='cont=2': the arguments are stage, count, sender, recipient. Did you mean count?
+    ...    Set SMTP Disconnect    cont=2
+    ValueError: Argument 'count' got value 'retries=2' that cannot be converted to RetryCount: Unknown argument 'retries' in count='retries=2': the arguments are count, timeout.
+    ...    SMTP Client Should Have Retried    retries=2
+    ValueError: Argument 'count' got value 'twice' that cannot be converted to RetryCount: expected a whole number such as 2, got 'twice'.
+    ...    SMTP Client Should Have Retried    twice
     The number of retries must be 0 or more, got -1.
     ...    SMTP Client Should Have Retried    -1
 

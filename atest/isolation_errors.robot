@@ -28,7 +28,7 @@ A test leaves mail, a fault and a disk error behind
     Should Be True    $library.servers.get().flush(10)
 
 The next test starts afresh and its first keyword reports the error
-    Run Keyword And Expect Error    Could not write 1 message(s) to Maildir ${MAILDIR}: *
+    Run Keyword And Expect Error    Could not write 1 message to Maildir ${MAILDIR}: *
     ...    Get Message Count
     Create Directory    ${MAILDIR}/new
     Message Count Should Be    0    timeout=0 s

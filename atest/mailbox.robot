@@ -69,10 +69,49 @@ Get Messages filters by criteria
     ${messages} =    Get Messages    subject=third
     Should Be Empty    ${messages}
 
-Get Messages rejects a bad criterion
+An unprefixed criterion is a whole address, or text as written, or a regular expression
+    Send Mail    ${PORT}    recipients=malice@example.com    subject=Order #42 (paid)
+    Send Mail    ${PORT}    recipients=alice+test@example.com    subject=Order #43 (open)
+    Send Mail    ${PORT}    sender=shop@example.com    recipients=ALICE@example.com    subject=Re: [order 44]
+    ${messages} =    Get Messages    recipient=alice@example.com
+    Should Be Equal    ${messages[0].subject}    Re: [order 44]
+    Length Should Be    ${messages}    1
+    ${messages} =    Get Messages    recipient=alice+test@example.com
+    Should Be Equal    ${messages[0].subject}    Order #43 (open)
+    Length Should Be    ${messages}    1
+    ${msg} =    Message Should Be Received Matching    subject=Order #42 (paid)    timeout=0 s
+    Should Be Equal    ${msg.recipients}    ${{ ['malice@example.com'] }}
+    ${messages} =    Get Messages    subject=Re: [order 44]
+    Length Should Be    ${messages}    1
+    ${messages} =    Get Messages    recipient=alice    subject=^Order #4\\d
+    Length Should Be    ${messages}    2
+    ${messages} =    Get Messages    sender=^shop@
+    Length Should Be    ${messages}    1
+    ${messages} =    Get Messages    recipient=.*@example.com
+    Length Should Be    ${messages}    3
+    Message Should Not Be Received Matching    recipient=lice@example.com
+    Run Keyword And Expect Error
+    ...    EQUALS:A message matching recipient='alice@' arrived: from app@example.com to malice@example.com, subject 'Order #42 (paid)'. Note: recipient='alice@' matched only part of 'malice@example.com'.
+    ...    Message Should Not Be Received Matching    recipient=alice@
+
+A misspelled argument name fails at once, naming it and the arguments
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'to' in pattern='to=alice@example.com': the arguments are pattern, sender, recipient, subject, body, header, authenticated_as, tls, attachment, link. To search the message source for that text, write pattern=CONTAINS:to=alice@example.com.
+    ...    Get Messages    to=alice@example.com
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'withn' in pattern='withn=2 s': the arguments are pattern, sender, recipient, subject, body, header, authenticated_as, tls, attachment, link, within. Did you mean within? To search the message source for that text, write pattern=CONTAINS:withn=2 s.
+    ...    Message Should Not Be Received Matching    withn=2 s
+    Run Keyword And Expect Error
+    ...    EQUALS:ValueError: Argument 'expected' got value 'timout=1 s' that cannot be converted to MessageCount: Unknown argument 'timout' in expected='timout=1 s': the arguments are expected, timeout. Did you mean timeout?
+    ...    Message Count Should Be    timout=1 s
+    # Meant: the prefix says so.
+    Send Mail    ${PORT}    body=to=alice@example.com
+    Message Should Be Received Matching    CONTAINS:to=alice@example.com    timeout=0 s
+
+Get Messages rejects a bad regular expression after REGEXP
     Run Keyword And Expect Error
     ...    Invalid regular expression in subject='(': missing ), unterminated subpattern at position 0.
-    ...    Get Messages    subject=(
+    ...    Get Messages    subject=REGEXP:(
 
 Message Should Be Received Matching returns the first match
     Send Two Mails

@@ -35,6 +35,18 @@ Start SMTP Server fails on an unknown host
     ...    Cannot start an SMTP server on no-such-host.invalid:0: unknown host (*).
     ...    Start SMTP Server    host=no-such-host.invalid
 
+A misspelled argument name fails at once, naming it and the arguments
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'timeout' in host='timeout=10': the arguments are host, port, tls, require_tls, certificate, key, credentials, auth_required, allow_plaintext_auth, size_limit, smtputf8, max_messages, maildir, mbox, latest, server_hostname.
+    ...    Start SMTP Server    timeout=10
+    Start SMTP Server    alias=main
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'timeout' in alias='timeout=5': the arguments are alias.
+    ...    Stop SMTP Server    timeout=5
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'alais' in alias='alais=main': the arguments are alias. Did you mean alias?
+    ...    Switch SMTP Server    alais=main
+
 Start SMTP Server refuses an alias that is running
     ${port} =    Start SMTP Server    alias=main
     Run Keyword And Expect Error

@@ -63,6 +63,11 @@ Unsafe names and domains are refused
     ...    domain may hold only letters, digits, '-' and inner dots, got ''.
     ...    Get Unique Address    domain=
 
+A misspelled argument name fails at once, naming it and the arguments
+    Run Keyword And Expect Error
+    ...    EQUALS:Unknown argument 'nme' in domain='nme=admin': the arguments are domain, name. Did you mean name?
+    ...    Get Unique Address    nme=admin
+
 
 *** Keywords ***
 Start Shared Server

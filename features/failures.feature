@@ -262,7 +262,7 @@ Feature: A failing step says what went wrong, as the Robot keyword does
       """
     And the output should contain
       """
-      2 scenarios passed, 1 failed, 7 error
+      2 scenarios passed, 7 failed, 1 error
       """
 
   Scenario: A later scenario of a per-feature server cannot ask for another server
@@ -298,7 +298,70 @@ Feature: A failing step says what went wrong, as the Robot keyword does
       """
     And the output should contain
       """
-      2 scenarios passed, 0 failed, 2 error
+      2 scenarios passed, 2 failed, 0 skipped
+      """
+
+  Scenario: A step that cannot set up shows the message, not a traceback
+    Given a feature file "setup.feature" with
+      """
+      Feature: Set-up mistakes
+        Scenario: No server
+          Then 1 message should be received
+
+        Scenario: A port in use
+          Given an SMTP server is running on port {free_port}
+          And an SMTP server is running on port {free_port}
+
+        Scenario: A port out of range
+          Given an SMTP server is running on port 70000
+      """
+    When behave runs the features
+    Then it should fail
+    And the output should contain
+      """
+      ASSERT FAILED: No SMTP server is running in this scenario: add the step "Given an SMTP server is running".
+      """
+    And the output should contain
+      """
+      ASSERT FAILED: Cannot start an SMTP server on 127.0.0.1:{free_port}: the port is already in use.
+      """
+    And the output should contain
+      """
+      ASSERT FAILED: port must be a number from 0 (a free port) to 65535, got 70000.
+      """
+    And the output should not contain "Traceback"
+    And the output should contain
+      """
+      0 scenarios passed, 3 failed, 0 skipped
+      """
+    And the output should contain
+      """
+      server threads left: []
+      """
+
+  Scenario: The matching steps read a pattern as the keywords read it
+    Given a feature file "matching.feature" with
+      """
+      Feature: Patterns
+        Scenario: As written, as a regular expression, with a prefix
+          Given an SMTP server is running
+          When a message is sent from "app@example.com" to "malice@example.com" with subject "Order #42 (paid)"
+          Then a message should be received matching "Subject: Order #42 (paid)"
+          And a message should be received matching "Subject: Order #\d+ \(paid\)"
+          And a message should be received matching "CONTAINS:#42 (paid)"
+          And no message should be received matching "alice@example.com"
+          And a message should be received matching "alice@"
+
+        Scenario: Not a valid regular expression
+          Given an SMTP server is running
+          When a message is sent from "app@example.com" to "bob@example.com" with subject "Order 42 (paid)"
+          Then a message should be received matching "Order (43"
+      """
+    When behave runs the features with "-D smtp_timeout=0.1"
+    Then it should fail
+    And the output should contain
+      """
+      pattern='Order (43' is not a valid regular expression (missing ), unterminated subpattern at position 6), so it was looked for as written only: to compare as written, write pattern=CONTAINS:Order (43 or pattern=EQUALS:Order (43; to search with a regular expression, correct it.
       """
 
   Scenario: A wrong smtp_timeout names the userdata and what it takes
@@ -313,11 +376,13 @@ Feature: A failing step says what went wrong, as the Robot keyword does
     Then it should fail
     And the output should contain
       """
-      userdata smtp_timeout must be a number of seconds, 0 or more (such as -D smtp_timeout=2.5), got 'soon'.
+      userdata smtp_timeout must be a time, 0 or more, such as -D smtp_timeout=2.5 or -D smtp_timeout=500ms; got 'soon'.
       """
     When behave runs the features with "-D smtp_timeout=-1"
     Then it should fail
     And the output should contain
       """
-      userdata smtp_timeout must be a number of seconds, 0 or more (such as -D smtp_timeout=2.5), got '-1'.
+      userdata smtp_timeout must be a time, 0 or more, such as -D smtp_timeout=2.5 or -D smtp_timeout=500ms; got '-1'.
       """
+    When behave runs the features with "-D smtp_timeout=500ms"
+    Then it should pass

@@ -46,7 +46,7 @@ def test_the_runtime_dependencies_are_audited(audit, monkeypatch, capsys):
     assert audit.main() == 0
     block = re.search(r"^dependencies = \[(.*?)^\]", (ROOT / "pyproject.toml").read_text(), re.M | re.S)
     declared = re.findall(r'^\s*"([^"]+)"', block.group(1), re.M)
-    assert len(declared) >= 4
+    assert len(declared) >= 3  # aiosmtpd, robotframework, trustme: extras (remote, behave...) are not audited
     assert names(ran[0][3].split()) == names(declared)
     assert ran[0][1:3] == ["-m", "pip_audit"]
     assert capsys.readouterr().out == "pip-audit: 1 dependencies audited, 0 with known vulnerabilities.\n"

@@ -12,8 +12,10 @@ import shutil
 import signal
 import smtplib
 import socket
+import ssl
 import subprocess
 import sys
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -74,19 +76,24 @@ def refused_command(port: int) -> None:
 
 def read_with_mutt(folder: Path, out: Path) -> str:
     """Every message of ``folder`` as mutt reads it: mutt runs on a pseudo-terminal,
-    tags all messages and pipes each one to a file, then quits."""
+    tags all messages and pipes each one to a file, then quits.
+
+    mutt runs with an empty home directory of its own, as on a fresh machine, where
+    ``$folder`` (``~/Mail`` by default) does not exist: mutt then asks whether to
+    create it, a question that would take the keys pushed below as its answer. So
+    ``$folder`` is set to a directory that exists."""
+    existing = folder if folder.is_dir() else folder.parent
+    home = out.parent / "mutt-home"
+    home.mkdir(exist_ok=True)
     command = [tool("mutt"), "-n", "-F", "/dev/null", "-R", "-f", str(folder)]
-    # folder: in a HOME without ~/Mail (a fresh CI machine), mutt would first ask whether to create it,
-    # and the pushed keys would answer that question instead.
-    command += ["-e", f"set pipe_split=yes wait_key=no folder={folder}"]
+    command += ["-e", f'set folder="{existing}" pipe_split=yes wait_key=no']
     command += [
         "-e",
         f'push "<tag-pattern>~A<enter><tag-prefix><pipe-entry>cat >> {out}; echo ===== >> {out}<enter><quit>"',
     ]
     pid, fd = pty.fork()
     if pid == 0:  # the child becomes mutt
-        os.environ["TERM"] = "vt100"
-        os.execv(command[0], command)
+        os.execve(command[0], command, {**os.environ, "TERM": "vt100", "HOME": str(home)})
     try:
         while select.select([fd], [], [], 30)[0]:
             try:
@@ -187,17 +194,35 @@ def test_sigint_stops_a_server_started_in_the_background_of_a_script():
         server.kill()  # the server too, when this failed: it is in bash's session
 
 
-def test_verbose_prints_each_message_whole(serve):
-    server = serve("--port", "0", "--verbose")
+def test_verbose_prints_each_message_decoded(serve):
+    server = serve("--port", "0", "--verbose", "--tls", "starttls", "--credentials", "app:s3cret")
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "Shop <shop@example.com>", "alice@example.com", "Grüße, Jürgen"
+    text = "Hallo Jürgen,\nbitte bestätigen: https://shop.example.test/confirm?id=1\n"
+    mail.set_content(text, cte="quoted-printable")
+    mail.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="Rechnung März.pdf")
+    ca = next(line for line in server.lines if line.startswith("Clients can trust")).split(" in ", 1)[1][:-1]
     with smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
-        client.sendmail(
-            "a@example.com", ["b@example.com"], b"Subject: Whole\r\nX-Tag: seen\r\n\r\nLine one\r\nLine two\r\n"
-        )
-    server.expect("subject 'Whole', ")
+        client.starttls(context=ssl.create_default_context(cafile=ca))
+        client.login("app", "s3cret")
+        client.send_message(mail, "shop@example.com", ["alice@example.com"])
+    server.expect("subject 'Grüße, Jürgen', ")
     server.expect(r"^--- message 1 ---$")
-    body = [server.expect(".*")[0] for _ in range(5)]
-    assert body == ["Subject: Whole", "X-Tag: seen", "", "Line one", "Line two"]
-    server.expect(r"^--- end of message 1 ---$")
+    shown = []
+    while not shown or shown[-1] != "--- end of message 1 ---":
+        shown.append(server.expect(".*")[0])
+    assert shown[0:2] == ["Envelope from: shop@example.com", "Envelope to: alice@example.com"]
+    assert re.fullmatch(r"TLS: TLSv1\.[23], \S+ \(starttls\)", next(line for line in shown if line.startswith("TLS:")))
+    assert "Logged in as: app" in shown
+    assert "Subject: Grüße, Jürgen" in shown
+    text = shown.index("Text:")
+    assert shown[text + 1 : text + 3] == [
+        "  Hallo Jürgen,",
+        "  bitte bestätigen: https://shop.example.test/confirm?id=1",
+    ]
+    assert shown[shown.index("Links:") + 1] == "  1) https://shop.example.test/confirm?id=1"
+    assert shown[shown.index("Attachments:") + 1] == "  Rechnung März.pdf, application/pdf, 8 bytes"
+    assert not any("=?utf-8?" in line or "=C3=BC" in line for line in shown)  # decoded, not the source
     assert server.stop() == 0
 
 
@@ -344,7 +369,7 @@ def test_a_failed_disk_write_is_said_and_the_server_goes_on(serve, tmp_path):
     server.expect("subject 'Kept'")
     assert server.stop() == 1
     assert server.stderr == (
-        f"smtplibrary serve: Could not write 1 message(s) to Maildir {maildir}: "
+        f"smtplibrary serve: Could not write 1 message to Maildir {maildir}: "
         "FileNotFoundError: No such file or directory.\n"
     )
     assert [m["subject"] for m in mailbox.Maildir(maildir, factory=None)] == ["Kept"]
@@ -357,7 +382,7 @@ def test_without_statistics_a_failed_disk_write_is_said_while_the_server_runs(se
     swaks(server.port, "Lost")
     server.expect("subject 'Lost'")
     server.expect_error(
-        rf"^smtplibrary serve: Could not write 1 message\(s\) to Maildir {re.escape(str(maildir))}: FileNotFoundError"
+        rf"^smtplibrary serve: Could not write 1 message to Maildir {re.escape(str(maildir))}: FileNotFoundError"
     )
     assert server.process.poll() is None  # said, and the server goes on
     (maildir / "new").mkdir()

@@ -1,4 +1,5 @@
-"""The examples of the README run as written, from the repository root: the Robot suite and every Python block."""
+"""The examples of the README run as written: the Robot suite (a file of examples/), the fault
+injection test case, the behave scenario (a scenario of examples/signup/), every Python block."""
 
 import re
 import subprocess
@@ -8,24 +9,49 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_readme_robot_example_passes(tmp_path):
+def readme_blocks(language: str) -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (example,) = re.findall(r"```robotframework\n(.*?)```", readme, flags=re.S)
-    suite = tmp_path / "example.robot"
-    suite.write_text(example, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "robot", "--output", "NONE", "--report", "NONE", "--log", "NONE", str(suite)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return re.findall(rf"```{language}\n(.*?)```", readme, flags=re.S)
+
+
+def robot(*arguments: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "robot", "--output", "NONE", "--report", "NONE", "--log", "NONE", *arguments]
+    return subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_readme_robot_example_is_a_file_that_passes_from_anywhere(tmp_path):
+    (example,) = readme_blocks("robotframework")
+    suite = ROOT / "examples" / "signup" / "quickstart.robot"
+    assert suite.read_text(encoding="utf-8") == example
+    assert f"robot {suite.relative_to(ROOT)}" in (ROOT / "README.md").read_text(encoding="utf-8")
+    for folder in (ROOT, tmp_path):
+        result = robot(suite, cwd=folder)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_fault_injection_example_passes(tmp_path):
+    (test_case,) = readme_blocks("robot")
+    suite = tmp_path / "greylisting.robot"
+    suite.write_text(
+        "*** Settings ***\nLibrary    SMTPLibrary\nResource    " + str(ROOT / "examples" / "retry" / "shop.resource")
+        + "\nTest Setup    Start SMTP Server\n\n*** Test Cases ***\n" + test_case,
+        encoding="utf-8",
+    )  # fmt: skip
+    result = robot(suite, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 test, 1 passed, 0 failed" in result.stdout
+
+
+def test_readme_behave_example_is_a_scenario_of_the_signup_example():
+    (scenario,) = readme_blocks("gherkin")
+    feature = (ROOT / "examples" / "signup" / "features" / "signup.feature").read_text(encoding="utf-8")
+    lines = scenario.strip().splitlines()[1:]  # the feature file has its own Feature line and description
+    assert "\n".join(lines) in feature
+    # itest/test_examples.py runs the feature.
 
 
 def test_readme_python_examples_run(tmp_path):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    examples = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    examples = readme_blocks("python")
     assert len(examples) >= 3
     for code in examples:
         result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)

@@ -23,13 +23,18 @@ def run(*command: str | Path, cwd: Path = ROOT, timeout: float = 300) -> subproc
     return result
 
 
-def test_sample_project_runs_on_the_installed_wheel(tmp_path):
-    # Built from a clean copy: setuptools leaves build/ behind, and a stale build/ in the
-    # working tree could slip old modules into the wheel.
+def clean_copy(tmp_path: Path) -> Path:
+    # setuptools leaves build/ behind, and a stale build/ in the working tree could slip old
+    # modules into a wheel.
     source = tmp_path / "source"
     shutil.copytree(ROOT / "SMTPLibrary", source / "SMTPLibrary", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
+    return source
+
+
+def test_sample_project_runs_on_the_installed_wheel(tmp_path):
+    source = clean_copy(tmp_path)
     wheels = tmp_path / "wheels"
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, source)
     (wheel,) = wheels.glob("robotframework_smtplibrary-*.whl")
@@ -65,3 +70,27 @@ def test_sample_project_runs_on_the_installed_wheel(tmp_path):
     result = run(python, "-m", "pytest", "-p", "no:cacheprovider", cwd=project)
     assert "4 passed" in result.stdout, result.stdout
     assert "plugins: robotframework-smtplibrary-" in result.stdout, result.stdout
+
+    # Robot's remote server is the [remote] extra: not installed here, and the command says how to get it.
+    remote = subprocess.run([venv / "bin" / "smtplibrary", "remote", "--port", "0"], capture_output=True, text=True)
+    assert (remote.returncode, remote.stderr) == (
+        2,
+        "smtplibrary remote: The remote library server needs robotremoteserver, which is not installed: "
+        "pip install 'robotframework-smtplibrary[remote]'.\n",
+    )
+
+
+def test_an_editable_install_prints_no_warning(tmp_path):
+    # What `make venv` (and so `make demo`) does: setuptools' warning about its import hook is gone.
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python = venv / "bin" / "python"
+    installed = run(
+        sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "-e", clean_copy(tmp_path)
+    )
+    # (A machine's index settings may add notices of their own: only setuptools' are looked for.)
+    for warning in ("BuildBackendWarning", "Editable install", "careful with folders"):
+        assert warning not in installed.stdout + installed.stderr
+    # Found where it is edited (its dependencies are not installed here: it is not imported).
+    located = run(python, "-c", "import importlib.util as u; print(u.find_spec('SMTPLibrary').origin)", cwd=tmp_path)
+    assert Path(located.stdout.strip()) == tmp_path / "source" / "SMTPLibrary" / "__init__.py"

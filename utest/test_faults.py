@@ -1,6 +1,7 @@
 """The fault rule engine alone: validation in the caller's thread, order, counts, conditions."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -127,10 +128,48 @@ def test_a_recipient_condition_only_works_at_rcpt(faults):
     )
 
 
-def test_a_bad_regular_expression_is_reported_when_the_rule_is_added(faults):
+def test_a_bad_regular_expression_after_regexp_is_reported_when_the_rule_is_added(faults):
     with pytest.raises(InvalidArgument, match=r"^Invalid regular expression in sender='\(': "):
-        faults.reply("MAIL", 451, sender="(")
+        faults.reply("MAIL", 451, sender="REGEXP:(")
     assert faults.rules == []
+
+
+def test_conditions_are_read_like_criteria(faults):
+    # A whole address is that address only; other text as written or as a regular expression.
+    rule = faults.reply("RCPT", 451, count=0, recipient="alice@example.com")
+    assert rule.matches("RCPT", "app@example.com", "ALICE@example.com")
+    assert not rule.matches("RCPT", "app@example.com", "malice@example.com")
+    assert faults.reply("MAIL", 451, count=0, sender="^app@").matches("MAIL", "app@example.com", None)
+    # Not a valid regular expression: looked for as written, and the rule says so where it is logged.
+    unclosed = faults.reply("MAIL", 451, count=0, sender="bounce(")
+    assert unclosed.matches("MAIL", "bounce(1)@example.com", None)
+    assert not unclosed.matches("MAIL", "bounce@example.com", None)
+    assert str(unclosed) == (
+        "reply 451 'Requested action aborted: local error in processing' at MAIL when the sender matches 'bounce(' "
+        "(as written: not a valid regular expression, missing ), unterminated subpattern at position 6), "
+        "until cleared"
+    )
+
+
+def test_a_misspelled_argument_in_stage_is_named(faults):
+    with pytest.raises(InvalidArgument) as error:
+        faults.reply("stge=RCPT", 451)
+    assert str(error.value) == (
+        "Unknown argument 'stge' in stage='stge=RCPT': the arguments are stage, code, text, count, sender, "
+        "recipient. Did you mean stage?"
+    )
+    with pytest.raises(InvalidArgument, match=r"^Unknown argument 'cont' in stage='cont=2': the arguments are "
+                       r"stage, count, sender, recipient\. Did you mean count\?$"):  # fmt: skip
+        faults.disconnect("cont=2")
+    with pytest.raises(InvalidArgument, match=r"^Unknown SMTP stage 'RCTP': expected one of CONNECT, "):
+        faults.delay("RCTP", 1)
+
+
+def test_delays_take_time_strings(faults):
+    assert faults.delay("DATA", "500 ms").action == Delay(0.5)
+    assert faults.delay("DATA", timedelta(seconds=2)).action == Delay(2.0)
+    with pytest.raises(InvalidArgument, match=r"^The delay must be a time, such as 5, 1\.5, '5 s'"):
+        faults.delay("DATA", "soon")
 
 
 def test_rules_fire_in_the_order_added(faults):
@@ -181,9 +220,9 @@ def test_a_delay_and_a_reply_at_the_same_stage_both_fire(faults):
 
 def test_rules_describe_themselves(faults):
     rule = faults.reply("RCPT", 452, "Mailbox full", count=2, recipient="bob@")
-    assert str(rule) == "reply 452 'Mailbox full' at RCPT when the recipient matches 'bob@', 2 more time(s)"
+    assert str(rule) == "reply 452 'Mailbox full' at RCPT when the recipient matches 'bob@', 2 more times"
     assert str(faults.delay("DATA", 1.5, count=0)) == "wait 1.5 s at DATA, until cleared"
-    assert str(faults.disconnect("CONNECT")) == "drop the connection at CONNECT, 1 more time(s)"
+    assert str(faults.disconnect("CONNECT")) == "drop the connection at CONNECT, 1 more time"
 
 
 def test_taking_from_several_threads_fires_each_rule_exactly_count_times(faults):

@@ -13,14 +13,15 @@ from SMTPLibrary.core.mail.headerscan import UNKNOWN, raw_header
 
 
 def parsed_subject(raw: bytes) -> str:
-    """What the subject was before the index: the parsed message's decoded header."""
+    """The subject without the index: the parsed message's decoded header, without the white
+    space around it (as mail readers show it; the email package keeps a fold's, gh-124452)."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
     for name, value in message.raw_items():
         if name.lower() == "subject":
             try:
-                return str(message.policy.header_fetch_parse(name, value))
+                return str(message.policy.header_fetch_parse(name, value)).strip(" \t\r\n")
             except Exception:  # noqa: BLE001 - the library falls back to the raw value too
-                return str(value)
+                return str(value).strip(" \t\r\n")
     return ""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import socket
 import ssl
@@ -174,6 +175,48 @@ def test_wait_for_count_and_assert_not_received(server):
     server.assert_not_received(subject="two")
     with pytest.raises(UnexpectedMessage, match=r"^A message matching subject='one' arrived: from app@example.com"):
         server.assert_not_received(subject="one")
+
+
+def test_waits_take_time_strings_as_robot_framework_writes_them(server):
+    send(server, "one")
+    assert server.wait_for(subject="one", timeout="5 s").subject == "one"
+    server.wait_for_count(1, timeout="500 ms")
+    server.assert_not_received(subject="two", within="10 ms")
+    assert len(server.wait_for_retries(0, timeout="1 minute 30 seconds")) == 1
+    with pytest.raises(MessageNotReceived, match=r"arrived in 100 milliseconds\."):
+        server.wait_for(subject="two", timeout="100ms")
+    with pytest.raises(InvalidArgument) as error:
+        server.wait_for(subject="one", timeout="5 secs please")
+    assert str(error.value) == (
+        "timeout must be a time, such as 5, 1.5, '5 s', '500 ms', '1 minute 30 seconds' or timedelta(seconds=5); "
+        "got '5 secs please'."
+    )
+    with pytest.raises(InvalidArgument, match=r"^within must be 0 seconds or more, got -1\.$"):
+        server.assert_not_received(subject="two", within=-1)
+
+
+def test_a_misspelled_criterion_given_as_the_pattern_is_named(server):
+    with pytest.raises(InvalidArgument) as error:
+        server.wait_for("to=alice@example.com", timeout=0)
+    assert str(error.value) == (
+        "Unknown argument 'to' in pattern='to=alice@example.com': the arguments are pattern, sender, recipient, "
+        "subject, body, authenticated_as, tls, attachment, link, header, timeout. To search the message source for "
+        "that text, write pattern=CONTAINS:to=alice@example.com."
+    )
+    with pytest.raises(InvalidArgument, match=r"^Unknown argument 'withn' in pattern=.* header, within\. Did you"):
+        server.assert_not_received("withn=2")
+
+
+def test_a_match_through_a_part_of_an_address_is_logged(server, caplog):
+    send(server, "Welcome", recipients=["malice@example.com"])
+    with caplog.at_level(logging.INFO, logger="SMTPLibrary"):
+        server.wait_for(recipient="alice@", timeout=5)
+        server.wait_for(recipient="malice@example.com", timeout=5)
+    assert [record.getMessage() for record in caplog.records] == [
+        "Message #1: recipient='alice@' matched only part of 'malice@example.com'."
+    ]
+    with pytest.raises(MessageNotReceived):
+        server.wait_for(recipient="alice@example.com", timeout=0)
 
 
 def test_the_seed_mock_server_example_runs_unchanged_but_for_the_import():

@@ -50,3 +50,17 @@ def test_messages_survive_a_stop(server, send):
     send(b"Subject: kept\r\n\r\nx\r\n")
     server.stop()
     assert server.mailbox.wait_for(Criteria.from_strings(subject="kept"), 0).subject == "kept"
+
+
+def test_the_null_reverse_path_of_a_bounce_is_the_empty_sender(server, send, tmp_path):
+    # MAIL FROM:<> (a bounce, a delivery report): sender is '' (aiosmtpd says '<>'), found by
+    # sender=EQUALS: or sender=^$ and written as <> where SMTP and mail readers write it.
+    send(b"Subject: Undelivered Mail Returned to Sender\r\n\r\nx\r\n", sender="")
+    send(b"Subject: ordinary\r\n\r\nx\r\n", sender="app@example.com")
+    bounce, _ordinary = server.mailbox.messages()
+    assert bounce.sender == ""
+    for criterion in ["EQUALS:", "^$", "REGEXP:^$"]:
+        assert server.mailbox.messages(Criteria.from_strings(sender=criterion)) == [bounce], criterion
+    assert "X-MailFrom: <>\n" in str(bounce)
+    assert bounce.as_dict()["mail_from"] == ""
+    assert server.transcript.sessions()[0].commands[1].startswith("mail FROM:<> ")

@@ -150,7 +150,7 @@ def test_errors_recorded_while_checks_run_are_never_lost(server):
         try:
             server.check()
         except ServerError as error:
-            more = re.search(r"\(and (\d+) more errors\)$", str(error))
+            more = re.search(r"\(and (\d+) more errors?\)$", str(error))
             return 1 + (int(more.group(1)) if more else 0)
         return 0
 

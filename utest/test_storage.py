@@ -343,7 +343,7 @@ def test_a_failed_write_is_reported_by_the_next_check_and_the_message_stays_in_m
     mailbox_.storage.flush(10)
     with pytest.raises(StorageError) as failure:
         mailbox_.storage.check()
-    assert str(failure.value) == "Could not write 1 message(s) to gated: OSError: No space left on device."
+    assert str(failure.value) == "Could not write 1 message to gated: OSError: No space left on device."
     mailbox_.storage.check()  # reported once
     assert mailbox_.wait_for(Criteria.from_strings(subject="kept"), 0).subject == "kept"
     mailbox_.storage.close(10)
@@ -356,7 +356,7 @@ def test_a_maildir_that_disappears_fails_the_next_call(tmp_path):
         with smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
             client.sendmail("a@example.com", ["b@example.com"], b"Subject: lost\r\n\r\nx\r\n")
         assert server.flush(10)
-        with pytest.raises(StorageError, match=r"^Could not write 1 message\(s\) to Maildir .*: No such file"):
+        with pytest.raises(StorageError, match=r"^Could not write 1 message to Maildir .*: No such file"):
             server.get_message_count()
         assert server.get_message_count() == 1
 

@@ -186,6 +186,13 @@ def test_sessions_read_well():
     assert repr(closed) == "<Session 1 from 127.0.0.1:40000, 3 entries>"
     assert closed.commands == ["QUIT"]
     assert closed.replies == ["220 ready", "221 Bye"]
+    # Text is looked for in the dialogue (Robot: Should Contain    ${session}    S: 221).
+    assert "S: 221 Bye" in closed
+    assert "S: 250" not in closed
+    assert 221 not in closed
+    single = Transcript()
+    dialogue(single, "220 ready")
+    assert repr(single.sessions()[0]) == "<Session 1 from 127.0.0.1:40000, 1 entry>"
 
 
 # -- attempts and retries -------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..core import DEFAULT_TIMEOUT, InvalidArgument, ServerOptions, SMTPServer
 from ..core.runs import reset_for_next_test
+from ..core.values import seconds
 
 # A feature with this tag shares one server between its scenarios.
 PER_FEATURE_TAG = "smtp.per_feature"
@@ -98,15 +98,12 @@ def _shown(name: str, value: Any) -> str:
 
 
 def smtp_timeout(context: Any) -> float:
-    """Seconds a step waits for mail: ``-D smtp_timeout=2`` on the command line, else 5."""
+    """Seconds a step waits for mail: ``-D smtp_timeout=2`` (or ``"2 s"``, ``500ms``) on the command line, else 5."""
     value = context.config.userdata.get("smtp_timeout", DEFAULT_TIMEOUT)
     try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds >= 0):
+        return seconds(value, "smtp_timeout")
+    except InvalidArgument:
         raise InvalidArgument(
-            f"userdata smtp_timeout must be a number of seconds, 0 or more (such as -D smtp_timeout=2.5), "
+            f"userdata smtp_timeout must be a time, 0 or more, such as -D smtp_timeout=2.5 or -D smtp_timeout=500ms; "
             f"got {value!r}."
-        )
-    return seconds
+        ) from None

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ..core import ReceivedMessage
 from ..core.mailbox import Store, summary
+from ..core.report import as_text
 from ..core.smtp import Snapshot
 from ..core.wording import plural
 
@@ -63,7 +64,7 @@ class Console:
 
 
 class ConsoleStore(Store):
-    """Received messages printed, one line each (whole with ``verbose``).
+    """Received messages printed, one line each (decoded, whole, with ``verbose``).
 
     A store like the disk ones, and the last of them: it runs on the writer
     thread, never on the server's, and when a message's line is printed the
@@ -79,9 +80,7 @@ class ConsoleStore(Store):
         for message in messages:
             self.console.print(message_line(message))
             if self.verbose:
-                source = message.source.rstrip("\n")
-                number = message.seq
-                self.console.print(f"--- message {number} ---\n{source}\n--- end of message {number} ---")
+                self.console.print(as_text(message))
 
     def clear(self) -> None:
         pass  # printed lines stay printed

@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Serve SMTPLibrary's keywords through Robot Framework's remote library interface, so a suite "
             "elsewhere can start SMTP servers on this machine and assert on what they receive: "
-            "Library    Remote    http://HOST:PORT. Stops on Ctrl+C, SIGTERM or the Stop Remote Server keyword."
+            "Library    Remote    http://HOST:PORT. Stops on Ctrl+C, SIGTERM or the Stop Remote Server keyword. "
+            "Needs the remote extra: pip install 'robotframework-smtplibrary[remote]'."
         ),
     )
     parser.add_argument(

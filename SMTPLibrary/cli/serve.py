@@ -33,7 +33,7 @@ HEALTH_INTERVAL = 1.0
 EXAMPLES = """\
 examples:
   smtplibrary serve                           listen on 127.0.0.1:1025, print a line per message
-  smtplibrary serve --port 2525 --verbose     print every message whole
+  smtplibrary serve --port 2525 --verbose     print every message decoded: text, links, attachments...
   smtplibrary serve --maildir mail            keep every message; read them with: mutt -f mail
   smtplibrary serve --latest /tmp/last.eml    /tmp/last.eml always holds the newest message
   smtplibrary serve --host 0.0.0.0            accept mail from other machines as well
@@ -69,7 +69,13 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="print every message whole, not just a line")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every message decoded (envelope, TLS and login, headers, text, links, attachments), "
+        "not just a line",
+    )
     # One file store or the other: both at once would keep every message twice.
     where = parser.add_mutually_exclusive_group()
     add_server_options(

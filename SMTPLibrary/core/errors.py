@@ -86,5 +86,6 @@ class ErrorLog:
             entries, self._entries = self._entries, []
         if entries:
             text, cause = entries[0]
-            more = f" (and {len(entries) - 1} more errors)" if len(entries) > 1 else ""
+            others = len(entries) - 1  # (wording.plural is above this module)
+            more = f" (and {others} more error{'s' if others > 1 else ''})" if others else ""
             raise kind(text + more) from cause

@@ -24,9 +24,10 @@ def label(message: Any) -> str:
     return f"Message #{message.seq}" if message.seq else "The message"
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 message``, ``2 messages``."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def plural(count: int, noun: str, many: str | None = None, spec: str = "") -> str:
+    """``1 message``, ``2 messages``; ``many`` for nouns that do not just take an s (``entry``,
+    ``entries``); ``spec`` formats the number (``","``: ``12,345 bytes``)."""
+    return f"{count:{spec}} " + (noun if count == 1 else many or noun + "s")
 
 
 def format_duration(seconds: float) -> str:

@@ -9,14 +9,17 @@ from robot.api.deco import keyword
 
 from ..core import Attachment, InvalidArgument, ReceivedMessage, mailbox
 from ..core.mail import content_of, is_message_fields, message_from_fields, save_message
-from ..core.wording import shorten
+from ..core.values import refuse_misnamed
+from ..core.wording import plural, shorten
 from .context import LibraryContext
 
 
-def as_message(value: object) -> ReceivedMessage:
+def as_message(value: object, arguments: tuple[str, ...] = ("message",)) -> ReceivedMessage:
     """A message from what a keyword was given: a message, the dictionary a remote keyword
     returns for one, a list of exactly one (what `Get Messages` returns), or the bytes of a
-    message (read from an ``.eml``)."""
+    message (read from an ``.eml``). ``arguments``: the keyword's, named when a misspelled one
+    (``mesage=${msg}``, which Robot hands over as a string) landed in ``message``."""
+    refuse_misnamed(value, "message", arguments)
     if isinstance(value, ReceivedMessage):
         return value
     if is_message_fields(value):
@@ -56,6 +59,7 @@ class ContentKeywords(LibraryContext):
         inline text parts (a mailing list footer, say) are joined in order;
         line ends are ``\\n``. The failure names the parts the message does have.
 
+        | Register User   | alice@example.com |
         | ${msg} =        | Message Should Be Received Matching | subject=Welcome |
         | ${text} =       | Get Message Text | ${msg} |
         | Should Contain  | ${text} | Hello Alice |
@@ -71,7 +75,7 @@ class ContentKeywords(LibraryContext):
         ``inline`` true.
 
         | ${html} =       | Get Message HTML | ${msg} |
-        | Should Contain  | ${html} | <a href="https://example.com/verify |
+        | Should Contain  | ${html} | <a href="https://example.com/orders/42 |
         """
         return mailbox.require_html(as_message(message))
 
@@ -85,10 +89,10 @@ class ContentKeywords(LibraryContext):
         ``Received``), in message order, empty when it is absent.
 
         | ${from} =        | Get Message Header | ${msg} | From |
-        | Should Be Equal  | ${from} | Jürgen Müller <jm@example.com> |
+        | Should Be Equal  | ${from} | Bücherladen Müller <shop@example.com> |
         | ${received} =    | Get Message Header | ${msg} | Received | all=True |
         """
-        return mailbox.header(as_message(message), name, all)
+        return mailbox.header(as_message(message, ("message", "name", "all")), name, all)
 
     @keyword("Get Links From Message")
     def get_links_from_message(self, message: ReceivedMessage, pattern: str | None = None) -> list[str]:
@@ -100,11 +104,11 @@ class ContentKeywords(LibraryContext):
         are returned. An empty list is returned when none is found.
 
         | ${links} =       | Get Links From Message | ${msg} |
-        | ${verify} =      | Get Links From Message | ${msg} | pattern=^https://example\\\\.com/verify\\\\? |
-        | Go To            | ${verify}[0] |
+        | ${tracking} =    | Get Links From Message | ${msg} | pattern=^https://example\\\\.com/orders/\\\\d+\\\\? |
+        | Should Be Equal  | ${tracking}[0] | https://example.com/orders/42?track=1 |
         """
-        links = mailbox.links(as_message(message), pattern)
-        logger.info(f"{len(links)} links{'' if pattern is None else f' matching {pattern!r}'}.")
+        links = mailbox.links(as_message(message, ("message", "pattern")), pattern)
+        logger.info(f"{plural(len(links), 'link')}{'' if pattern is None else f' matching {pattern!r}'}.")
         return links
 
     @keyword("Get Attachments")
@@ -127,11 +131,11 @@ class ContentKeywords(LibraryContext):
 
         | ${attachments} =   | Get Attachments | ${msg} |
         | Length Should Be   | ${attachments} | 1 |
-        | Should Be Equal    | ${attachments}[0].filename | Rechnung März.pdf |
-        | Should Be Equal    | ${attachments}[0].content_type | application/pdf |
+        | Should Be Equal    | ${attachments[0].filename} | Rechnung März.pdf |
+        | Should Be Equal    | ${attachments[0].content_type} | application/pdf |
         """
         attachments = content_of(as_message(message)).attachments
-        logger.info(f"{len(attachments)} attachments: {', '.join(map(repr, attachments)) or 'none'}.")
+        logger.info(f"{plural(len(attachments), 'attachment')}: {', '.join(map(repr, attachments)) or 'none'}.")
         return list(attachments)
 
     @keyword("Save Attachment")
@@ -148,9 +152,11 @@ class ContentKeywords(LibraryContext):
         | ${path} =      | Save Attachment | ${msg} | Rechnung März.pdf | ${OUTPUT DIR}/attachments |
         | File Should Exist | ${path} |
         """
-        attachment = mailbox.find_attachment(as_message(message), filename)
+        arguments = ("message", "filename", "directory")
+        refuse_misnamed(directory, "directory", arguments, "To use such a directory, write it as ./" + directory + ".")
+        attachment = mailbox.find_attachment(as_message(message, arguments), filename, arguments)
         path = attachment.save(Path(directory))
-        logger.info(f"Saved attachment {filename!r} ({attachment.size} bytes) to {path}.")
+        logger.info(f"Saved attachment {filename!r} ({plural(attachment.size, 'byte')}) to {path}.")
         return str(path)
 
     @keyword("Save Message")
@@ -161,7 +167,9 @@ class ContentKeywords(LibraryContext):
 
         | ${path} =      | Save Message | ${msg} | ${OUTPUT DIR}/welcome.eml |
         """
-        received = as_message(message)
+        arguments = ("message", "path")
+        refuse_misnamed(path, "path", arguments, f"To use such a file name, write it as ./{path}.")
+        received = as_message(message, arguments)
         saved = save_message(path, received.raw)
-        logger.info(f"Saved message #{received.seq} ({received.size} bytes) to {saved}.")
+        logger.info(f"Saved message #{received.seq} ({plural(received.size, 'byte')}) to {saved}.")
         return str(saved)

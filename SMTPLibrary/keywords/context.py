@@ -14,6 +14,8 @@ from ..core.mail import eml_name, save_message
 from ..core.mailbox import CRITERIA_NAMES, Criteria
 from ..core.report import render
 from ..core.runs import Isolation, ServerRegistry
+from ..core.values import seconds
+from ..core.wording import plural
 
 LOGGED_MESSAGES = 10
 # Where the cards' .eml files go, under ${OUTPUT DIR}: a name of their own, so that no
@@ -37,17 +39,32 @@ class LibraryContext:
 
     @staticmethod
     def criteria(arguments: dict) -> Criteria:
-        """The criteria among a keyword's arguments (pass its ``locals()``): those named as criteria."""
-        return Criteria.from_strings(**{name: value for name, value in arguments.items() if name in CRITERIA_NAMES})
+        """The criteria among a keyword's arguments (pass its ``locals()``): those named as criteria.
+        A ``pattern`` that reads as another argument (``to=...``) is refused, naming the keyword's arguments."""
+        return Criteria.from_strings(
+            arguments=[name for name in arguments if name != "self"],
+            **{name: value for name, value in arguments.items() if name in CRITERIA_NAMES},
+        )
+
+    @staticmethod
+    def log_matches(criteria: Criteria, messages: list[ReceivedMessage]) -> None:
+        """Say when a criterion held only through a part of an address, and when a value that is not a
+        valid regular expression matched nothing: the test may be finding, or missing, the wrong mail."""
+        for message in messages[:LOGGED_MESSAGES]:
+            for note in criteria.partial_matches(message):
+                logger.info(f"Message #{message.seq}: {note}.")
+        if not messages:
+            for problem in criteria.regexp_problems():
+                logger.info(problem)
 
     def seconds(self, timeout: timedelta | None) -> float:
-        return (self.timeout if timeout is None else timeout).total_seconds()
+        return seconds(self.timeout if timeout is None else timeout)
 
     def log_messages(self, messages: list[ReceivedMessage]) -> None:
         for message in messages[:LOGGED_MESSAGES]:
             logger.info(render(message, self.save_for_log(message)), html=True)
         if len(messages) > LOGGED_MESSAGES:
-            logger.info(f"... and {len(messages) - LOGGED_MESSAGES} more messages.")
+            logger.info(f"... and {plural(len(messages) - LOGGED_MESSAGES, 'more message')}.")
 
     def log_nearest(self, failure: MessageNotReceived) -> None:
         """The cards of the messages a failed wait found closest, closest first, each with its misses."""

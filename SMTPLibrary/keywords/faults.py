@@ -10,6 +10,7 @@ from robot.api.deco import keyword
 
 from ..core.smtp.faults import Rule, Session
 from .context import LibraryContext
+from .converters import RetryCount
 
 
 class FaultKeywords(LibraryContext):
@@ -100,7 +101,10 @@ class FaultKeywords(LibraryContext):
         `Reset Mailbox` leaves the rules alone; stopping the server keeps them
         for its next start.
 
-        | [Teardown] | Clear SMTP Faults |
+        | Set SMTP Reply    | MAIL | 421 | count=0 |
+        | Clear SMTP Faults |      |     |         |
+        | Register User     | alice@example.com |  |  |
+        | [Teardown]        | Clear SMTP Faults |  |  |
         """
         self.server().faults.clear()
 
@@ -115,6 +119,8 @@ class FaultKeywords(LibraryContext):
         ``dropped``. See `Fault injection` for what is kept and what is masked.
         The transcript is logged.
 
+        | Set SMTP Reply      | RCPT | 451 | count=2 |
+        | Send The Newsletter |      |     |         |
         | ${sessions} =      | Get SMTP Transcript |
         | Length Should Be   | ${sessions}         | 3 |
         | Should Contain     | ${sessions[0].replies} | 451 Requested action aborted: local error in processing |
@@ -125,7 +131,7 @@ class FaultKeywords(LibraryContext):
         return sessions
 
     @keyword("SMTP Client Should Have Retried")
-    def smtp_client_should_have_retried(self, count: int, timeout: timedelta | None = None) -> None:
+    def smtp_client_should_have_retried(self, count: RetryCount, timeout: timedelta | None = None) -> None:
         """Waits until the client has retried exactly ``count`` times, and fails if it retried more.
 
         An attempt is a ``MAIL`` command, or a session refused or dropped

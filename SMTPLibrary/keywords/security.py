@@ -43,7 +43,9 @@ class SecurityKeywords(LibraryContext):
 
         | ${port} =     | Start SMTP Server | tls=starttls |
         | ${ca} =       | Get SMTP Server CA Certificate |
-        | Run Process   | curl | --ssl-reqd | --cacert | ${ca} | smtp://localhost:${port} | ... |
+        | Run Process   | curl | --ssl-reqd | --cacert | ${ca} | smtp://127.0.0.1:${port} | --upload-file | mail.eml |
+        | ...           | --mail-from | app@example.com | --mail-rcpt | alice@example.com |
+        | Message Should Be Received Matching | tls=yes |
         """
         server = self.server()
         if server.ca_certificate is None:

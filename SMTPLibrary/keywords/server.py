@@ -142,8 +142,9 @@ class ServerKeywords(LibraryContext):
         mailboxes, if any. The messages it received stay available to the
         keywords that read them. Stopping a stopped server does nothing.
 
-        | Stop SMTP Server |
-        | Stop SMTP Server | second |
+        | Start SMTP Server | alias=second |
+        | Stop SMTP Server  | second       |
+        | Stop SMTP Server  |              |
         """
         server = self.servers.get(alias)
         server.stop()
@@ -156,7 +157,9 @@ class ServerKeywords(LibraryContext):
         Aliases and numbers start afresh afterwards. The library also does this
         when it is closed at the end of the run.
 
-        | [Teardown] | Stop All SMTP Servers |
+        | Start SMTP Server | alias=first  |
+        | Start SMTP Server | alias=second |
+        | [Teardown]        | Stop All SMTP Servers |
         """
         self.servers.stop_all()
 

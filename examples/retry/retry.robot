@@ -3,7 +3,7 @@ Documentation     The shop mails an order confirmation and tries again when the 
 ...               server refuses it for now. The tests make the server refuse exactly
 ...               when they want, and check what the application did about it.
 Library           SMTPLibrary
-Library           Process
+Resource          shop.resource
 Suite Setup       Start SMTP Server
 Suite Teardown    Stop All SMTP Servers
 Test Setup        Reset Mailbox
@@ -45,12 +45,3 @@ Giving up after three temporary failures
     Should Be Equal As Integers    ${result.rc}    2    ${result.stderr}
     Message Count Should Be    0
     SMTP Client Should Have Retried    2
-
-
-*** Keywords ***
-Confirm Order
-    [Arguments]    ${email}    ${order}
-    ${port} =    Get SMTP Server Port
-    ${result} =    Run Process    ${{ sys.executable }}    ${CURDIR}/notify_app.py    --backoff    0.05
-    ...    --smtp-port    ${port}    ${email}    ${order}
-    RETURN    ${result}

@@ -77,3 +77,9 @@ def step_output_contains(context):
     assert expected in context.behave_output, (
         f"Expected in the output:\n{expected}\n--- but the output was:\n{context.behave_output}"
     )
+
+
+@then('the output should not contain "{text}"')
+def step_output_lacks(context, text):
+    output = context.behave_output
+    assert text not in output, f"Not expected in the output: {text}\n--- output:\n{output}"

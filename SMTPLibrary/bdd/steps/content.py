@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import then
-
 from ...core import mailbox
-from .context import last_message
+from .context import last_message, then
 
 
 @then('the message should contain a link matching "{pattern}"')

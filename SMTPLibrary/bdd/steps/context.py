@@ -1,11 +1,57 @@
-"""What the steps keep on behave's context, and how they get at it."""
+"""What the steps keep on behave's context, how they get at it, and how they are registered."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from ...core import MessageNotReceived, NoServer, ReceivedMessage, SMTPServer
+import behave
+
+from ...core import MessageNotReceived, NoServer, ReceivedMessage, SMTPLibraryError, SMTPServer
 from ...core.report import render
+
+Step = Callable[..., None]
+
+
+class StepFailed(SMTPLibraryError, AssertionError):
+    """What an SMTPLibrary error becomes when a step raises it: behave prints an assertion
+    failure as its message alone, and any other exception with a traceback."""
+
+
+def _message_only(step: Step) -> Step:
+    """``step``, failing with the message alone when it raises an SMTPLibrary error that is no
+    assertion (no server, a port in use, a bad argument): those messages say what to do, and a
+    traceback of the library's frames would only bury them. The original error is the cause
+    (``behave --verbose`` shows it)."""
+
+    @functools.wraps(step)
+    def run(context: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            step(context, *args, **kwargs)
+        except SMTPLibraryError as error:
+            if isinstance(error, AssertionError):
+                raise
+            raise StepFailed(str(error)) from error
+
+    return run
+
+
+def _registering(register: Callable[[str], Callable[[Step], Step]]) -> Callable[[str], Callable[[Step], Step]]:
+    def decorator(pattern: str) -> Callable[[Step], Step]:
+        def add(step: Step) -> Step:
+            register(pattern)(_message_only(step))
+            return step  # unwrapped: stacked decorators each register the step once
+
+        return add
+
+    return decorator
+
+
+# behave's step decorators, for the library's steps (see _message_only).
+given = _registering(behave.given)
+when = _registering(behave.when)
+then = _registering(behave.then)
 
 
 def current_server(context: Any) -> SMTPServer:

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given, then
-
 from ...core import InvalidArgument, TextMatcher
 from ...core.smtp import Faults
 from ..fixtures import smtp_timeout
-from .context import current_server
+from .context import current_server, given, then
 
 
 def _faults(context: Any) -> Faults:

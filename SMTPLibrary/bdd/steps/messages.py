@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import then
-
 from ...core import Criteria, MessageNotReceived
 from ..fixtures import smtp_timeout
-from .context import attach_message, attach_nearest, current_server, last_message
+from .context import attach_message, attach_nearest, current_server, last_message, then
 
 
 def _expect(context: Any, criteria: Criteria) -> None:
@@ -23,7 +21,8 @@ def _expect(context: Any, criteria: Criteria) -> None:
 
 @then('a message should be received matching "{pattern}"')
 def step_received_matching(context: Any, pattern: str) -> None:
-    _expect(context, Criteria.regexp(pattern=pattern))
+    # Read as the keywords read a pattern: as written, or as a regular expression, or as a prefix says.
+    _expect(context, Criteria.from_strings(pattern=pattern))
 
 
 @then('a message with subject "{subject}" should be received')
@@ -38,7 +37,7 @@ def step_received_to(context: Any, recipient: str) -> None:
 
 @then('no message should be received matching "{pattern}"')
 def step_not_received_matching(context: Any, pattern: str) -> None:
-    current_server(context).mailbox.assert_none(Criteria.regexp(pattern=pattern), 0)
+    current_server(context).mailbox.assert_none(Criteria.from_strings(pattern=pattern), 0)
 
 
 @then("{count:d} messages should be received")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given, then
-
 from ...core import Criteria
 from ..fixtures import use_smtp_server
-from .context import last_message
+from .context import given, last_message, then
 
 
 @given("an SMTP server is running with STARTTLS")

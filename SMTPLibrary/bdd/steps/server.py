@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given, when
-
 from ...core import smtp
 from ..fixtures import use_smtp_server
-from .context import current_server
+from .context import current_server, given, when
 
 
 @given("an SMTP server is running")

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..wording import plural
 from . import decode
 from .decode import Problem
 from .files import save_into
@@ -121,7 +122,7 @@ class Attachment:
 
     def __repr__(self) -> str:
         inline = " inline" if self.inline else ""
-        return f"<Attachment {self.filename!r} {self.content_type}{inline} {self.size} bytes>"
+        return f"<Attachment {self.filename!r} {self.content_type}{inline} {plural(self.size, 'byte')}>"
 
 
 class MessageContent:

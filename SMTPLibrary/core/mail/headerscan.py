@@ -93,12 +93,13 @@ def source_value(raw_value: bytes) -> str:
 def plain_value(raw_value: bytes | object | None) -> str | None:
     """The decoded value of a :func:`raw_header` result when decoding cannot change it
     (no header: ``''``; printable ASCII on one line without encoded words: the text
-    itself), else ``None``: then the ``email`` package must decode it."""
+    itself, without the blanks around it, as mail readers show it), else ``None``: then
+    the ``email`` package must decode it."""
     if raw_value is None:
         return ""
     if raw_value is UNKNOWN:
         return None
     value = source_value(raw_value)
     if value.isascii() and value.isprintable() and "=?" not in value:
-        return value
+        return value.rstrip(" \t")
     return None

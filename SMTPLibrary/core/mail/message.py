@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import email
 import email.errors
+import email.headerregistry
 import email.parser
 import email.policy
+import re
 from collections import deque
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -74,12 +76,39 @@ class Headers(Mapping):
         return f"Headers({self._pairs!r})"
 
 
+# Two encoded words (RFC 2047) with only white space between them, folds included; the first one
+# a word of its own (a phrase begins with it, or white space or a delimiter comes before it).
+_ADJACENT_ENCODED_WORDS = re.compile(
+    r"(?<![^\s\",:(<])(=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=)[ \t\r\n]+(?==\?[^?\s]+\?[qQbB]\?[^?\s]*\?=)"
+)
+# RFC 5322 white space: what unfolding leaves around a value. Not str.strip()'s idea of it, which
+# would also eat a no-break space that an encoded word put at the end on purpose.
+_WSP = " \t\r\n"
+
+
+def _is_address_header(policy: Any, name: str) -> bool:
+    # Unstructured headers (Subject) already drop that white space; only address phrases need it gone.
+    factory = getattr(policy, "header_factory", None)
+    return factory is not None and issubclass(factory[name], email.headerregistry.AddressHeader)
+
+
 def _header_value(message: EmailMessage | None, name: str, raw_value: Any) -> str:
+    """A header's value as mail readers show it: unfolded, decoded, without white space around it.
+
+    Python's ``email`` leaves the white space of a value that starts on a continuation line
+    (``Subject:`` CRLF SP ``=?utf-8?q?...?=``, as Django writes long subjects; CPython
+    gh-124452, fixed in 3.12.8 and 3.13.1 only) and puts a space between adjacent encoded
+    words in address headers (``Söhne Gmb H``: gh-128110). RFC 2047 6.2 says the white space
+    between adjacent encoded words is not part of the text: in address headers it is removed
+    before parsing (unstructured ones, such as Subject, are decoded that way already)."""
     policy = email.policy.default if message is None else message.policy
+    if isinstance(raw_value, str) and "=?" in raw_value and _is_address_header(policy, name):
+        raw_value = _ADJACENT_ENCODED_WORDS.sub(r"\1", raw_value)
     try:
-        return clean(str(policy.header_fetch_parse(name, raw_value)))
+        value = str(policy.header_fetch_parse(name, raw_value))
     except DECODE_ERRORS:
-        return clean(str(raw_value))
+        value = str(raw_value)
+    return clean(value).strip(_WSP)
 
 
 PARSED_KEPT = 64
@@ -244,7 +273,8 @@ class ReceivedMessage:
     def envelope_header(self) -> str:
         """The envelope as ``X-Peer``, ``X-MailFrom`` and ``X-RcptTo`` header lines, the way
         aiosmtpd's ``Message`` handler adds it: in ``str(message)`` and in the disk copies."""
-        return f"X-Peer: {self.peer}\nX-MailFrom: {self.sender}\nX-RcptTo: {', '.join(self.recipients)}\n"
+        # The null reverse path (a bounce) is written as SMTP writes it.
+        return f"X-Peer: {self.peer}\nX-MailFrom: {self.sender or '<>'}\nX-RcptTo: {', '.join(self.recipients)}\n"
 
     def __str__(self) -> str:
         """The message as text with its :meth:`envelope_header` added."""

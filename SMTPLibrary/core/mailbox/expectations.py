@@ -5,10 +5,12 @@ ask these, so a failure reads the same in both."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..errors import ContentMismatch, InvalidArgument
 from ..mail import Attachment, ReceivedMessage
 from ..mail import content_of as of
+from ..values import refuse_misnamed
 from ..wording import label, quoted_list
 from .matching import TextMatcher
 
@@ -55,6 +57,7 @@ def _parts_hint(message: ReceivedMessage) -> str:
 
 def header(message: ReceivedMessage, name: str, all: bool = False) -> str | list[str] | None:
     """The decoded value of header ``name`` (``None`` when absent); with ``all``, the list of every value."""
+    refuse_misnamed(name, "name", ("message", "name", "all"))
     if not isinstance(name, str) or not name.strip() or re.search(r"[\s:]", name.strip()):
         raise InvalidArgument(f"Header name must be a name like 'Subject', without spaces or colon, got {name!r}.")
     values = message.headers.get_all(name.strip())
@@ -86,12 +89,14 @@ def find_link(message: ReceivedMessage, pattern: str) -> str:
     )
 
 
-def find_attachment(message: ReceivedMessage, filename: str) -> Attachment:
-    """The first attachment whose decoded file name is ``filename``; fails naming the ones there are."""
+def find_attachment(message: ReceivedMessage, filename: str, arguments: Sequence[str] = ()) -> Attachment:
+    """The first attachment whose decoded file name is ``filename``; fails naming the ones there are.
+    ``arguments``: the names of the caller's arguments, when a misspelled one may have landed in ``filename``."""
     attachments = of(message).attachments
     for attachment in attachments:
         if attachment.filename == filename:
             return attachment
+    refuse_misnamed(filename, "filename", arguments)
     names = [attachment.filename for attachment in attachments if attachment.filename]
     if not names:
         raise ContentMismatch(f"{label(message)} has no attachment named {filename!r}: it has no named attachments.")

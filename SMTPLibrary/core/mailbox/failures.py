@@ -50,12 +50,15 @@ def closest(messages: Sequence[ReceivedMessage], criteria: Criteria, limit: int 
 def not_received(criteria: Criteria, waited: float, messages: Sequence[ReceivedMessage], explained: Explained) -> str:
     """The failure of a wait; ``explained``: the :func:`closest` of ``messages``."""
     arrived = arrived_report(messages, explained if criteria else None)
-    return f"No message matching {criteria} arrived in {format_duration(waited)}. {arrived}"
+    problems = "".join(f"{problem} " for problem in criteria.regexp_problems())
+    return f"No message matching {criteria} arrived in {format_duration(waited)}. {problems}{arrived}"
 
 
 def unexpected(criteria: Criteria, message: ReceivedMessage, within: float) -> str:
     when = f" within {format_duration(within)}" if within else ""
-    return f"A message matching {criteria} arrived{when}: {summary(message)}."
+    # A match through a part of an address is likely the reason the test did not expect it.
+    notes = "".join(f" Note: {note}." for note in criteria.partial_matches(message))
+    return f"A message matching {criteria} arrived{when}: {summary(message)}.{notes}"
 
 
 def count_mismatch(expected: int, messages: Sequence[ReceivedMessage], waited: float | None) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ContentMismatch, InvalidArgument
 from ..mail import headerscan
+from ..values import refuse_misnamed
 from ..wording import label as message_label
 from ..wording import quoted_list, shorten
 
@@ -19,12 +20,37 @@ if TYPE_CHECKING:
 
 # The prefixes of Robot Framework's ``Run Keyword And Expect Error``, plus CONTAINS.
 PREFIXES = ("EQUALS", "STARTS", "GLOB", "REGEXP", "CONTAINS")
+# What an unprefixed value becomes (see TextMatcher.parse): a whole e-mail address, or text
+# found as written or as a regular expression.
+ADDRESS, TEXT = "ADDRESS", "TEXT"
+
+# A whole e-mail address, strictly: a dot-atom local part of letters, digits and ._%+-' (no dot
+# first, last or twice in a row, so that ``.+@example.com`` stays a regular expression), ``@``,
+# and a domain of letters, digits and hyphens with at least one dot.
+_ADDRESS = re.compile(r"[A-Za-z0-9_%+'-]+(?:\.[A-Za-z0-9_%+'-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Around an address searched in a longer text: no address character right before it
+# (``malice@``) and no more domain right after it (``example.com.evil``, ``example.com-x``).
+_BEFORE_ADDRESS = r"(?<![\w.%+'-])"
+_AFTER_ADDRESS = r"(?![\w-]|\.[\w-])"
+# Characters that make a text mean something else as a regular expression than as written.
+_REGEXP_SYNTAX = frozenset("\\.^$*+?{}[]|()")
+
+
+def is_address(text: str) -> bool:
+    """Whether ``text`` is a whole e-mail address (the strict shape unprefixed criteria treat as one)."""
+    return _ADDRESS.fullmatch(text) is not None
 
 
 class TextMatcher:
-    """One expected value: how to compare (``kind``) and with what (``expected``)."""
+    """One expected value: how to compare (``kind``) and with what (``expected``).
 
-    __slots__ = ("_test", "expected", "kind")
+    ``kind`` is a prefix (``EQUALS``, ``STARTS``, ``GLOB``, ``REGEXP``, ``CONTAINS``), or what
+    :meth:`parse` makes of a value without one: ``ADDRESS`` (that address, at address
+    boundaries, ignoring case) or ``TEXT`` (found as written, or as a regular expression).
+    ``invalid`` is why a ``TEXT`` value is not a valid regular expression (``None`` when it is):
+    it is then looked for as written only."""
+
+    __slots__ = ("_regexp", "_test", "expected", "invalid", "kind")
 
     _VERBS = {
         "REGEXP": "did not match",
@@ -32,26 +58,48 @@ class TextMatcher:
         "STARTS": "did not start with",
         "GLOB": "did not match glob",
         "CONTAINS": "did not contain",
+        ADDRESS: "did not contain the address",
+        TEXT: "did not match",
     }
 
     def __init__(self, kind: str, expected: str, name: str = "value") -> None:
-        if kind not in PREFIXES:
+        if kind not in self._VERBS:
             raise InvalidArgument(f"Unknown match kind '{kind}': expected one of {', '.join(PREFIXES)}.")
         if not isinstance(expected, str):
             raise InvalidArgument(f"{name} must be a string, got {type(expected).__name__} {expected!r}.")
         self.kind = kind
         self.expected = expected
+        self.invalid: str | None = None
+        self._regexp: re.Pattern[str] | None = None
         self._test = self._compile(kind, expected, name)
 
-    @staticmethod
-    def _compile(kind: str, expected: str, name: str) -> Callable[[str], object]:
-        # Built-in callables, no lambdas: a search calls this once per stored message.
-        # The result is truthy when the value matches.
+    def _compile(self, kind: str, expected: str, name: str) -> Callable[[str], object]:
+        # Built-in callables where possible, no lambdas: a search calls this once per stored
+        # message. The result is truthy when the value matches.
         if kind == "REGEXP":
             try:
-                return re.compile(expected).search
+                self._regexp = re.compile(expected)
             except re.error as error:
                 raise InvalidArgument(f"Invalid regular expression in {name}={expected!r}: {error}.") from None
+            return self._regexp.search
+        if kind == ADDRESS:
+            self._regexp = re.compile(_BEFORE_ADDRESS + re.escape(expected) + _AFTER_ADDRESS, re.IGNORECASE)
+            return self._regexp.search
+        if kind == TEXT:
+            as_written = methodcaller("__contains__", expected)
+            if _REGEXP_SYNTAX.isdisjoint(expected):
+                return as_written  # as a regular expression it would mean the same
+            try:
+                self._regexp = re.compile(expected)
+            except re.error as error:
+                self.invalid = str(error)
+                return as_written
+            try:
+                # One search for both readings: a builtin call per message, no Python frame.
+                return re.compile(f"(?:{expected})|{re.escape(expected)}").search
+            except re.error:  # global flags such as (?i) must stay at the start: two searches then
+                search = self._regexp.search
+                return lambda value: expected in value or search(value)
         if kind == "EQUALS":
             return expected.__eq__
         if kind == "STARTS":
@@ -62,32 +110,47 @@ class TextMatcher:
 
     @classmethod
     def parse(cls, text: str, name: str = "value") -> TextMatcher:
-        """``'EQUALS:Hello'`` compares exactly; text without a known prefix is a regular expression."""
+        """A value as a user writes it. With a prefix (``EQUALS:Hello``), as the prefix says; without:
+
+        1. a whole e-mail address matches that address only, ignoring case, wherever it
+           stands in the text but never inside a longer address;
+        2. anything else matches where it occurs as written, or where it is a regular
+           expression with a match (``re.search``); one that is not a valid regular
+           expression is looked for as written only (see ``invalid``)."""
         prefix, colon, rest = text.partition(":")
         if colon and prefix in PREFIXES:
             # Like Robot Framework, spaces after the colon are not part of the value.
             return cls(prefix, rest.lstrip(), name)
-        return cls("REGEXP", text, name)
+        return cls(ADDRESS if is_address(text) else TEXT, text, name)
 
     def matches(self, value: str) -> bool:
         return bool(self._test(value))
 
+    def covers(self, value: str) -> bool:
+        """Whether the match is the whole of ``value``, not a part of it (for the ``TEXT`` kind,
+        which can match a part of an address: ``alice@`` in ``malice@example.com``)."""
+        if self.kind != TEXT or value == self.expected:
+            return True
+        return self._regexp is not None and self._regexp.fullmatch(value) is not None
+
     @property
     def verb(self) -> str:
+        if self.kind == TEXT and self.invalid is not None:
+            return self._VERBS["CONTAINS"]
         return self._VERBS[self.kind]
 
     def describe_miss(self, label: str, actual: str) -> str:
         return f"{label} {shorten(actual)!r} {self.verb} {self.expected!r}"
 
     def __str__(self) -> str:
-        return self.expected if self.kind == "REGEXP" else f"{self.kind}:{self.expected}"
+        return self.expected if self.kind in (TEXT, ADDRESS) else f"{self.kind}:{self.expected}"
 
 
 class Field:
     """What a criterion looks at: the values of a message it is tested against
     (one matching value is enough) and how a miss shows them."""
 
-    __slots__ = ("absent", "choices", "cost", "label", "show", "values")
+    __slots__ = ("absent", "addresses", "choices", "cost", "label", "show", "values")
 
     def __init__(
         self,
@@ -98,6 +161,7 @@ class Field:
         *,
         absent: str | None = None,
         choices: tuple[str, ...] = (),
+        addresses: bool = False,
     ) -> None:
         self.label = label
         self.values = values
@@ -108,6 +172,8 @@ class Field:
         self.absent = absent
         # When given, the only values a user may ask for, compared exactly (no regular expression).
         self.choices = choices
+        # Each value is one e-mail address: a match of a part of it is worth a note (see Criterion.partial).
+        self.addresses = addresses
 
 
 def _body(message: ReceivedMessage) -> str:
@@ -120,8 +186,8 @@ def _body(message: ReceivedMessage) -> str:
 # The criteria every keyword and step accepts, by name. Cost orders the
 # tests: a message that fails on its sender is never parsed.
 FIELDS: dict[str, Field] = {
-    "sender": Field("sender", lambda m: [m.sender], cost=0),
-    "recipient": Field("recipients", lambda m: m.recipients, cost=0, show="all"),
+    "sender": Field("sender", lambda m: [m.sender], cost=0, addresses=True),
+    "recipient": Field("recipients", lambda m: m.recipients, cost=0, show="all", addresses=True),
     "subject": Field("subject", lambda m: [m.subject], cost=1),
     "body": Field("body", lambda m: [_body(m)], cost=3),
     "pattern": Field("message source", lambda m: [m.source], cost=4, show="none"),
@@ -192,6 +258,31 @@ class Criterion:
         shown = f" [{quoted_list(values, LISTED_VALUES)}]" if show == "all" else ""
         return f"{label}{shown} {matcher.verb} {matcher.expected!r}"
 
+    def partial(self, message: ReceivedMessage) -> str | None:
+        """When this criterion holds for ``message`` only through a part of an address (an
+        unprefixed ``recipient=alice@`` on ``malice@example.com``), the note that says so;
+        else ``None``. Asked of the messages a search found, never during the search."""
+        field = FIELDS.get(self.name)
+        if field is None or not field.addresses or self.matcher.kind != TEXT:
+            return None
+        matched = [value for value in field.values(message) if self.matcher.matches(value)]
+        if not matched or any(self.matcher.covers(value) for value in matched):
+            return None
+        return f"{self} matched only part of {matched[0]!r}"
+
+    def regexp_problem(self) -> str | None:
+        """When the value is not a valid regular expression (so it was looked for as written
+        only), what is wrong with it and how to write it; else ``None``."""
+        matcher = self.matcher
+        if matcher.invalid is None:
+            return None
+        head = f"{self.header}: " if self.header else ""
+        fixes = " or ".join(f"{self.name}={head}{prefix}:{matcher.expected}" for prefix in ("CONTAINS", "EQUALS"))
+        return (
+            f"{self} is not a valid regular expression ({matcher.invalid}), so it was looked for as written only: "
+            f"to compare as written, write {fixes}; to search with a regular expression, correct it."
+        )
+
     def __str__(self) -> str:
         value = f"{self.header}: {self.matcher}" if self.header else str(self.matcher)
         return f"{self.name}={value!r}"
@@ -204,10 +295,25 @@ class Criteria:
         self._criteria = sorted(criteria, key=lambda criterion: criterion.cost)
 
     @classmethod
-    def from_strings(cls, header: str | list[str] | None = None, **values: str | None) -> Criteria:
-        """Criteria from the strings a user typed (``subject='Welcome'``, ``header='X-Tag: a'``):
-        each one a regular expression unless it starts with ``EQUALS:``, ``STARTS:``, ``GLOB:``,
-        ``REGEXP:`` or ``CONTAINS:``. ``None`` values are left out."""
+    def from_strings(
+        cls, header: str | list[str] | None = None, *, arguments: Iterable[str] | None = None, **values: str | None
+    ) -> Criteria:
+        """Criteria from the strings a user typed (``subject='Welcome'``, ``header='X-Tag: a'``), each
+        read by :meth:`TextMatcher.parse`: as the prefix says (``EQUALS:``, ``STARTS:``, ``GLOB:``,
+        ``REGEXP:``, ``CONTAINS:``), else a whole address, else text as written or a regular
+        expression. ``None`` values are left out.
+
+        ``arguments``, when given, are the names of the arguments of the keyword or method the
+        criteria came from: a ``pattern`` that reads as ``name=value`` with another name (``to=...``,
+        ``timout=5``) is a misspelled argument that landed in the first one, and is refused."""
+        pattern = values.get("pattern")
+        if arguments is not None and pattern is not None:
+            refuse_misnamed(
+                pattern,
+                "pattern",
+                arguments,
+                f"To search the message source for that text, write pattern=CONTAINS:{pattern}.",
+            )
         criteria = [Criterion(name, _parse(name, value)) for name, value in values.items() if value is not None]
         for item in [header] if isinstance(header, str) else header or []:
             name, value = _split_header(item)
@@ -223,16 +329,12 @@ class Criteria:
             criteria.append(Criterion(name, TextMatcher(kind, value, name)))
         return cls(criteria)
 
-    @classmethod
-    def regexp(cls, **values: str) -> Criteria:
-        """Criteria where each value is a regular expression, with no prefix handling."""
-        return cls([Criterion(name, TextMatcher("REGEXP", value, name)) for name, value in values.items()])
-
     def check(self, message: ReceivedMessage) -> None:
         """Raise :class:`ContentMismatch` saying which criteria ``message`` fails, if any."""
         misses = self.misses(message)
         if misses:
-            raise ContentMismatch(f"{message_label(message)} does not match: {'; '.join(misses)}.")
+            problems = "".join(f" {problem}" for problem in self.regexp_problems())
+            raise ContentMismatch(f"{message_label(message)} does not match: {'; '.join(misses)}.{problems}")
 
     def filter(self, messages: Iterable[ReceivedMessage]) -> list[ReceivedMessage]:
         """The messages that match, in their order."""
@@ -250,6 +352,16 @@ class Criteria:
         """Why ``message`` does not match: one phrase per failed criterion (empty: it matches)."""
         return [miss for miss in (criterion.miss(message) for criterion in self._criteria) if miss]
 
+    def partial_matches(self, message: ReceivedMessage) -> list[str]:
+        """Notes on the criteria that hold for ``message`` only through a part of an address
+        (``recipient='alice@' matched only part of 'malice@example.com'``): matches worth a look."""
+        return [note for note in (criterion.partial(message) for criterion in self._criteria) if note]
+
+    def regexp_problems(self) -> list[str]:
+        """For each value that is not a valid regular expression, and so was looked for as written
+        only, what is wrong with it and how to write it: what a failure must add to its text."""
+        return [problem for problem in (criterion.regexp_problem() for criterion in self._criteria) if problem]
+
     def __bool__(self) -> bool:
         return bool(self._criteria)
 
@@ -265,8 +377,8 @@ def _parse(name: str, value: object) -> TextMatcher:
     choice = text.strip().lower()
     if choice not in field.choices:
         raise InvalidArgument(f"Criterion {name} must be {' or '.join(field.choices)}, got {text!r}.")
-    # A plain search is exact here (no choice contains another), and the criterion reads as typed: tls='yes'.
-    return TextMatcher("REGEXP", re.escape(choice), name)
+    # A search as written is exact here (no choice contains another), and the criterion reads as typed: tls='yes'.
+    return TextMatcher(TEXT, choice, name)
 
 
 def _as_text(name: str, value: object) -> str:

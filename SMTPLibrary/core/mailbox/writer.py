@@ -8,6 +8,7 @@ from functools import partial
 
 from ..errors import ErrorLog
 from ..mail import ReceivedMessage
+from ..wording import plural
 from .stores import StorageError, Store
 
 _CLEAR = object()
@@ -137,7 +138,8 @@ class StoreWriter:
                 continue
             for store in self.stores:
                 if messages:
-                    self._try(partial(store.add, messages), f"Could not write {len(messages)} message(s) to {store}")
+                    failure = f"Could not write {plural(len(messages), 'message')} to {store}"
+                    self._try(partial(store.add, messages), failure)
                 if item is _CLEAR:
                     self._try(store.clear, f"Could not clear {store}")
             messages = []

@@ -1,5 +1,6 @@
-"""What a message looks like in a test report: the HTML card of the log."""
+"""What a message looks like in a test report (the HTML card of the log) and in a terminal (text)."""
 
 from .card import frame, render
+from .text import as_text
 
-__all__ = ["frame", "render"]
+__all__ = ["as_text", "frame", "render"]

@@ -56,7 +56,7 @@ def render(
     content = content_of(message)
     attachments = content.attachments
     facts = [plural(len(attachments), "attachment")] if attachments else []
-    facts.append(f"{message.size:,} bytes")
+    facts.append(plural(message.size, "byte", spec=","))
     parts = [
         _STYLE,
         f"<details{' open' if open_ else ''} class='smtplibrary-message'>",
@@ -66,7 +66,9 @@ def render(
         items = "".join(f"<li>{escape(miss)}</li>" for miss in misses)
         parts.append(f"<h4 class='bad'>Did not match</h4><ul>{items}</ul>")
     headers = message.headers.items_all()
-    parts.append(_table(_envelope(message) + [(name, value) for name, value in headers if name.lower() in _SHOWN]))
+    parts.append(
+        _table(envelope_rows(message) + [(name, value) for name, value in headers if name.lower() in SHOWN_HEADERS])
+    )
     parts.append(f"<details><summary>All headers ({len(headers)})</summary>{_table(headers)}</details>")
     problems = content.all_problems()
     if problems:
@@ -78,7 +80,7 @@ def render(
         parts.append(f"<h4>HTML</h4>{frame(content.html, attachments)}")
     if attachments:
         parts.append("<h4>Attachments</h4>")
-        parts.append(_table([_attachment_row(attachment) for attachment in attachments], head=_ATTACHMENT_HEAD))
+        parts.append(_table([attachment_row(attachment) for attachment in attachments], head=_ATTACHMENT_HEAD))
     links = content.links
     if links:
         # Shown as text, never as live links: a click in the report must not open what the mail points to.
@@ -127,7 +129,8 @@ def _embed_inline_images(html: str, attachments: Sequence[Attachment]) -> str:
     return re.sub(r"""cid:([^"'\s)>]+)""", as_data, html, flags=re.IGNORECASE)
 
 
-def _envelope(message: ReceivedMessage) -> list[tuple[str, str]]:
+def envelope_rows(message: ReceivedMessage) -> list[tuple[str, str]]:
+    """How the message arrived, as ``(label, value)`` rows: envelope, client, TLS, login."""
     rows = [
         ("Envelope from", message.sender or "<>"),
         ("Envelope to", ", ".join(message.recipients)),
@@ -149,10 +152,11 @@ def _envelope(message: ReceivedMessage) -> list[tuple[str, str]]:
 
 _ATTACHMENT_HEAD = ("Name", "Type", "Size", "")
 # Shown at once under the envelope; every header is one click away.
-_SHOWN = ("from", "to", "cc", "reply-to", "subject", "date")
+SHOWN_HEADERS = ("from", "to", "cc", "reply-to", "subject", "date")
 
 
-def _attachment_row(attachment: Attachment) -> tuple[str, ...]:
+def attachment_row(attachment: Attachment) -> tuple[str, ...]:
+    """Name, type, size and notes (inline, Content-ID, not decoded) of an attachment."""
     notes = []
     if attachment.inline:
         notes.append("inline")
@@ -163,7 +167,7 @@ def _attachment_row(attachment: Attachment) -> tuple[str, ...]:
     return (
         attachment.filename or "(no name)",
         attachment.content_type,
-        f"{attachment.size:,} bytes",
+        plural(attachment.size, "byte", spec=","),
         ", ".join(notes),
     )
 
@@ -180,5 +184,7 @@ def _table(rows: Sequence[Sequence[str]], head: Sequence[str] = ()) -> str:
 def _source(message: ReceivedMessage) -> str:
     raw = message.raw
     shown = raw[:SHOWN_SOURCE_BYTES].decode("utf-8", "replace").replace("\r\n", "\n")
-    cut = f"\n[... {len(raw) - SHOWN_SOURCE_BYTES:,} more bytes in the .eml]" if len(raw) > SHOWN_SOURCE_BYTES else ""
-    return f"<details><summary>Source ({len(raw):,} bytes)</summary><pre>{escape(shown + cut)}</pre></details>"
+    more = len(raw) - SHOWN_SOURCE_BYTES
+    cut = f"\n[... {plural(more, 'more byte', spec=',')} in the .eml]" if more > 0 else ""
+    size = plural(len(raw), "byte", spec=",")
+    return f"<details><summary>Source ({size})</summary><pre>{escape(shown + cut)}</pre></details>"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InvalidArgument
 from ..imap import SMTPServer
+from ..values import refuse_misnamed
 from .registry import ServerRegistry
 
 AUTO_RESET_MODES = ("test", "suite", "none")
@@ -46,6 +47,8 @@ def reset_for_next_test(server: SMTPServer) -> None:
 def unique_address(token: str, name: str = "test", domain: str = "example.test") -> str:
     """``name.token@domain``; refuses a ``name`` or ``domain`` holding a character that is special
     in a regular expression (other than ``.``), so the address is its own criterion."""
+    for argument, value in (("domain", domain), ("name", name)):
+        refuse_misnamed(value, argument, ("domain", "name"))
     if not _NAME.fullmatch(name):
         raise InvalidArgument(f"name may hold only letters, digits, '-', '_' and inner dots, got {name!r}.")
     if not _DOMAIN.fullmatch(domain):

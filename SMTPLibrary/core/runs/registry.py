@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from ..errors import InvalidArgument, NoServer
 from ..imap import SMTPServer
+from ..values import refuse_misnamed
 
 
 class ServerRegistry:
@@ -56,6 +57,8 @@ class ServerRegistry:
         try:
             return self._servers[str(alias)]
         except KeyError:
+            # Stop SMTP Server    timout=5: a misspelled argument lands in alias, the only one.
+            refuse_misnamed(alias, "alias", ("alias",))
             known = ", ".join(f"'{name}'" for name in self._servers) or "none"
             raise NoServer(f"No SMTP server with alias '{alias}'. Known aliases: {known}.") from None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidArgument
-from ..values import whole_number
+from ..values import refuse_misnamed, whole_number
 from .credentials import Users, parse_credentials
 
 DEFAULT_HOST = "127.0.0.1"
@@ -76,6 +76,8 @@ class ServerOptions:
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: values are normalised once, here
         _text("host", self.host)
+        # Start SMTP Server    timeout=10: a misspelled option lands in host, the first argument.
+        refuse_misnamed(self.host, "host", self.names())
         whole_number(self.port, "port must be a number from 0 (a free port) to 65535")
         if self.port > 65535:
             raise InvalidArgument(f"port must be a number from 0 (a free port) to 65535, got {self.port!r}.")

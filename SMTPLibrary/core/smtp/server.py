@@ -12,6 +12,7 @@ keywords' criteria, and mailboxes kept on disk.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -21,10 +22,10 @@ from typing import Any, TypeVar
 from ...version import __version__
 from ..errors import ErrorLog, InvalidArgument, ServerError, SMTPLibraryError
 from ..mail import ReceivedMessage
-from ..mailbox import Criteria, Mailbox, Store, StoreWriter, open_stores
+from ..mailbox import FIELDS, Criteria, Mailbox, Store, StoreWriter, open_stores
 from ..values import seconds
 from ..waiting import DEFAULT_TIMEOUT
-from ..wording import format_address
+from ..wording import format_address, plural
 from .aiosmtpd_engine import AiosmtpdEngine
 from .engine import Engine, Services
 from .faults import Attempt, Faults, Transcript, wait_for_retries
@@ -34,6 +35,11 @@ from .security import Security
 from .stats import Statistics
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+# What a wait takes: seconds, a timedelta, or a time string such as "5 s" (see values.seconds).
+Duration = float | timedelta | str
+# The arguments of the waits that take criteria, in the order the keywords take them.
+CRITERIA_ARGUMENTS = ("pattern", *(name for name in FIELDS if name != "pattern"), "header")
+log = logging.getLogger("SMTPLibrary")
 
 
 def reported_at_the_call(method: Method) -> Method:
@@ -292,35 +298,44 @@ class SMTPCapture:
 
     @reported_at_the_call
     def wait_for(
-        self, pattern: str | None = None, *, timeout: float | timedelta = DEFAULT_TIMEOUT, **criteria: Any
+        self, pattern: str | None = None, *, timeout: Duration = DEFAULT_TIMEOUT, **criteria: Any
     ) -> ReceivedMessage:
-        """The first message matching the criteria, waiting up to ``timeout`` seconds for one.
+        """The first message matching the criteria, waiting up to ``timeout`` for one.
 
         Criteria are those of the keywords (``pattern``, ``sender``,
-        ``recipient``, ``subject``, ``body``, ``header``...), regular
-        expressions unless prefixed ``EQUALS:``, ``STARTS:``, ``CONTAINS:`` or
-        ``GLOB:``. Raises :class:`~SMTPLibrary.core.errors.MessageNotReceived`
-        (an ``AssertionError``) with the text the Robot keyword fails with.
+        ``recipient``, ``subject``, ``body``, ``header``...), read the same way:
+        a whole address matches that address only, other text matches as written
+        or as a regular expression, and ``EQUALS:``, ``STARTS:``, ``CONTAINS:``,
+        ``GLOB:`` and ``REGEXP:`` say how to compare. ``timeout`` is seconds, a
+        ``timedelta`` or a time string such as ``"5 s"`` or ``"500 ms"``. Raises
+        :class:`~SMTPLibrary.core.errors.MessageNotReceived` (an ``AssertionError``)
+        with the text the Robot keyword fails with. A criterion that held only
+        through a part of an address (``recipient="alice@"`` on
+        ``malice@example.com``) is logged at INFO on the ``SMTPLibrary`` logger.
         """
         self.check()
-        return self.mailbox.wait_for(Criteria.from_strings(pattern=pattern, **criteria), seconds(timeout))
+        criteria_ = Criteria.from_strings(pattern=pattern, arguments=(*CRITERIA_ARGUMENTS, "timeout"), **criteria)
+        message = self.mailbox.wait_for(criteria_, seconds(timeout))
+        for note in criteria_.partial_matches(message):
+            log.info("Message #%d: %s.", message.seq, note)
+        return message
 
     @reported_at_the_call
-    def wait_for_count(self, count: int, timeout: float | timedelta = DEFAULT_TIMEOUT) -> None:
+    def wait_for_count(self, count: int, timeout: Duration = DEFAULT_TIMEOUT) -> None:
         """Wait until exactly ``count`` messages are held; fail at once when there are more."""
         self.check()
         self.mailbox.wait_for_count(count, seconds(timeout))
 
     @reported_at_the_call
-    def assert_not_received(
-        self, pattern: str | None = None, *, within: float | timedelta = 0.0, **criteria: Any
-    ) -> None:
-        """Fail if a message matching the criteria is held, or arrives within ``within`` seconds."""
+    def assert_not_received(self, pattern: str | None = None, *, within: Duration = 0.0, **criteria: Any) -> None:
+        """Fail if a message matching the criteria is held, or arrives within ``within``
+        (seconds, a ``timedelta`` or a time string)."""
         self.check()
-        self.mailbox.assert_none(Criteria.from_strings(pattern=pattern, **criteria), seconds(within))
+        criteria_ = Criteria.from_strings(pattern=pattern, arguments=(*CRITERIA_ARGUMENTS, "within"), **criteria)
+        self.mailbox.assert_none(criteria_, seconds(within, "within"))
 
     @reported_at_the_call
-    def wait_for_retries(self, count: int, timeout: float | timedelta = DEFAULT_TIMEOUT) -> list[Attempt]:
+    def wait_for_retries(self, count: int, timeout: Duration = DEFAULT_TIMEOUT) -> list[Attempt]:
         """Wait until the client has retried exactly ``count`` times (see
         :func:`~.faults.find_attempts`); fail at once when it retried more. Returns the attempts."""
         self.check()
@@ -342,4 +357,4 @@ class SMTPCapture:
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
-        return f"<SMTPServer {self.address} {state}, {self.mailbox.count()} messages>"
+        return f"<SMTPServer {self.address} {state}, {plural(self.mailbox.count(), 'message')}>"

@@ -2,7 +2,8 @@
 
 Without a certificate of the user's, the server presents one for
 ``localhost``, ``127.0.0.1`` and ``::1``, issued by a test CA that ``trustme``
-makes the first time a TLS server starts in this process. The CA, the
+makes the first time a TLS server starts in this process (the certificate
+itself is made here: see :func:`issue_certificate`). The CA, the
 certificate and the server's ``SSLContext`` are then reused, so later TLS
 servers start as fast as plain ones. The CA certificate is written to a PEM
 file in a temporary directory of this process, removed when it exits:
@@ -16,6 +17,7 @@ import shutil
 import ssl
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +65,69 @@ def _make_default_certificate() -> Certificate:
     import trustme
 
     authority = trustme.CA(organization_name="SMTPLibrary")
-    certificate = authority.issue_cert(*IDENTITIES)
+    certificate = issue_certificate(authority, IDENTITIES)
     context = server_context()
     certificate.configure_cert(context)
     path = _new_file("smtplibrary-test-ca-{}.pem")
     authority.cert_pem.write_to_path(str(path))
     return Certificate(context, str(path))
+
+
+def issue_certificate(authority: Any, identities: Sequence[str]) -> Any:
+    """A server certificate (a ``trustme.LeafCert``) for ``identities``, issued by ``authority`` (a ``trustme.CA``).
+
+    An IP address is named twice: as an iPAddress entry, which RFC 6125 asks
+    clients to check and Python, OpenSSL, curl, Node and Java's own check do,
+    and as a dNSName entry, the only kind that Jakarta Mail 2.0 (on JDK 9 and
+    newer) and s-nail compare a host with, even an address. Each client
+    ignores the entry it does not check. trustme cannot write the second
+    kind (it turns every address into an iPAddress), so the certificate is
+    built here with ``cryptography``, shaped as trustme shapes its own."""
+    import datetime
+    import ipaddress
+
+    import trustme
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    names: list[x509.GeneralName] = []
+    for identity in identities:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(identity)))
+        except ValueError:
+            pass
+        names.append(x509.DNSName(identity))
+    ca_certificate = x509.load_pem_x509_certificate(authority.cert_pem.bytes())
+    ca_key = serialization.load_pem_private_key(authority.private_key_pem.bytes(), password=None)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key_id = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.ORGANIZATION_NAME, "SMTPLibrary test server")]))
+        .issuer_name(ca_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        # Key identifiers: Python 3.13's default VERIFY_X509_STRICT wants them. Key usage: digital
+        # signature and key encipherment only, as trustme's own certificates have.
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_key_id), critical=False)
+        .add_extension(x509.SubjectAlternativeName(names), critical=True)
+        .add_extension(x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    return trustme.LeafCert(key_pem, certificate.public_bytes(serialization.Encoding.PEM), [])
 
 
 def _new_file(pattern: str) -> Path:

@@ -11,6 +11,12 @@ from ...mail import ReceivedMessage
 from ..engine import Services
 
 
+def envelope_sender(address: str | None) -> str | None:
+    """The envelope sender as SMTPLibrary keeps it: the null reverse path of ``MAIL FROM:<>``
+    (bounces, delivery reports) is the empty string, where aiosmtpd gives ``'<>'``."""
+    return "" if address == "<>" else address
+
+
 class CaptureHandler:
     """Hands every accepted message over to the server, raw, with its envelope.
 
@@ -49,7 +55,7 @@ class CaptureHandler:
         self.services.deliver(
             ReceivedMessage(
                 content,
-                envelope.mail_from,
+                envelope_sender(envelope.mail_from),
                 list(envelope.rcpt_tos),
                 peer=session.peer,
                 helo=session.host_name,

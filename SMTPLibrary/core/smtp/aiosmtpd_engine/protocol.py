@@ -24,6 +24,7 @@ from ..faults.dialogue import REFUSED_SESSION
 from ..security import REFUSE_UNAUTHENTICATED
 from . import fastpath
 from .data import read_data
+from .handler import envelope_sender
 
 log = logging.getLogger("mail.log")
 
@@ -172,7 +173,7 @@ class CaptureSMTP(SMTP):
         fault answered it (the command is then not carried out)."""
         if self.dialogue is None or not self.dialogue.has_faults or not self._reaches(stage, arg):
             return False
-        sender = self.envelope.mail_from if stage == "DATA" and self.envelope is not None else None
+        sender = envelope_sender(self.envelope.mail_from) if stage == "DATA" and self.envelope is not None else None
         action = await self.dialogue.fault(stage, sender)
         if action is None:
             return False
@@ -214,7 +215,7 @@ class CaptureSMTP(SMTP):
         if not self.dialogue.has_faults:
             return await super()._call_handler_hook(command, *args)
         envelope = self.envelope
-        sender = args[0] if command == "MAIL" else envelope.mail_from  # type: ignore[union-attr]
+        sender = envelope_sender(args[0] if command == "MAIL" else envelope.mail_from)  # type: ignore[union-attr]
         recipient = args[0] if command == "RCPT" else None
         action = await self.dialogue.fault(stage, sender, recipient)
         if action is not None and not action.accepts:

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ...errors import InvalidArgument
 from ...mailbox import TextMatcher
-from ...values import whole_number
+from ...values import refuse_misnamed, seconds, whole_number
+from ...wording import plural
 
 # Stage -> what it is, for documentation and error messages.
 STAGES: dict[str, str] = {
@@ -36,6 +39,8 @@ STAGES: dict[str, str] = {
     "AUTH": "the AUTH command",
     "STARTTLS": "the STARTTLS command",
 }
+# The conditions a rule may have, written like criteria.
+CONDITIONS = ("sender", "recipient")
 # Where the envelope sender is known (MAIL names it).
 SENDER_STAGES = ("MAIL", "RCPT", "DATA", "DATA_END")
 # Success codes a reply may use to keep the command's normal effect with
@@ -74,10 +79,12 @@ def _stage_list() -> str:
     return ", ".join(STAGES)
 
 
-def normalize_stage(stage: str) -> str:
-    """``'data end'``, ``'Data-End'`` -> ``'DATA_END'``; an unknown stage is an error naming the known ones."""
+def normalize_stage(stage: str, arguments: Sequence[str] = ()) -> str:
+    """``'data end'``, ``'Data-End'`` -> ``'DATA_END'``; an unknown stage is an error naming the known ones.
+    ``arguments``: the names of the caller's arguments, when a misspelled one may have landed in ``stage``."""
     name = str(stage).strip().upper().replace(" ", "_").replace("-", "_")
     if name not in STAGES:
+        refuse_misnamed(stage, "stage", arguments)
         raise InvalidArgument(f"Unknown SMTP stage '{stage}': expected one of {_stage_list()}.")
     return name
 
@@ -158,10 +165,11 @@ class Rule:
     def __str__(self) -> str:
         conditions = "".join(
             f" when the {name} matches '{matcher}'"
+            + (f" (as written: not a valid regular expression, {matcher.invalid})" if matcher.invalid else "")
             for name, matcher in (("sender", self.sender), ("recipient", self.recipient))
             if matcher is not None
         )
-        times = "until cleared" if self.remaining is None else f"{self.remaining} more time(s)"
+        times = "until cleared" if self.remaining is None else f"{plural(self.remaining, 'more time')}"
         text = f" {self.action.text!r}" if isinstance(self.action, Reply) else ""
         return f"{self.action}{text} at {self.stage}{conditions}, {times}"
 
@@ -234,13 +242,15 @@ def make_reply(stage: str, code: int, text: str | None) -> Reply:
     return Reply(code, text)
 
 
-def make_delay(seconds: float) -> Delay:
+def make_delay(delay: float | timedelta | str) -> Delay:
+    if isinstance(delay, (str, timedelta)):
+        delay = seconds(delay, "The delay")
     try:
-        value = float(seconds)
+        value = float(delay)
     except (TypeError, ValueError):
-        raise InvalidArgument(f"The delay must be a number of seconds, got {seconds!r}.") from None
+        raise InvalidArgument(f"The delay must be a number of seconds, got {delay!r}.") from None
     if not math.isfinite(value) or value < 0:
-        raise InvalidArgument(f"The delay must be 0 seconds or more, got {seconds!r}.")
+        raise InvalidArgument(f"The delay must be 0 seconds or more, got {delay!r}.")
     return Delay(value)
 
 
@@ -271,14 +281,18 @@ class Faults:
 
     def reply(self, stage: str, code: int, text: str | None = None, count: int = 1, **conditions) -> Rule:
         """Answer ``code`` (``text`` defaults to the RFC 5321 wording) instead of the normal reply."""
-        return self.add(stage, make_reply(normalize_stage(stage), code, text), count, **conditions)
+        stage = normalize_stage(stage, ("stage", "code", "text", "count", *CONDITIONS))
+        return self.add(stage, make_reply(stage, code, text), count, **conditions)
 
-    def delay(self, stage: str, seconds: float, count: int = 1, **conditions) -> Rule:
-        """Wait ``seconds`` before the normal reply (or before a reply or disconnect rule of the same stage)."""
-        return self.add(stage, make_delay(seconds), count, **conditions)
+    def delay(self, stage: str, delay: float | timedelta | str, count: int = 1, **conditions) -> Rule:
+        """Wait ``delay`` (seconds, a ``timedelta`` or a time string such as ``"500 ms"``) before the normal
+        reply (or before a reply or disconnect rule of the same stage)."""
+        stage = normalize_stage(stage, ("stage", "delay", "count", *CONDITIONS))
+        return self.add(stage, make_delay(delay), count, **conditions)
 
     def disconnect(self, stage: str, count: int = 1, **conditions) -> Rule:
         """Close the connection instead of replying; nothing of an unfinished message is stored."""
+        stage = normalize_stage(stage, ("stage", "count", *CONDITIONS))
         return self.add(stage, Disconnect(), count, **conditions)
 
     def clear(self) -> None:

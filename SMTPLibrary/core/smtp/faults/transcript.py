@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from ...errors import InvalidArgument
 from ...waiting import Changes, Outcome
-from ...wording import peer_address
+from ...wording import peer_address, plural
 from ..wire import find_end
 
 CLIENT, DATA, SERVER, NOTE = "C", "D", "S", "*"
@@ -83,11 +83,16 @@ class Session:
         return peer_address(self.peer) or "an unknown address"
 
     def __repr__(self) -> str:
-        return f"<Session {self.number} from {self.address}, {len(self.entries)} entries>"
+        return f"<Session {self.number} from {self.address}, {plural(len(self.entries), 'entry', 'entries')}>"
 
     def __str__(self) -> str:
         state = " (dropped by the server)" if self.dropped else " (still open)" if self.ended is None else ""
         return f"Session {self.number} from {self.address}{state}\n{self.text}"
+
+    def __contains__(self, text: object) -> bool:
+        """Whether ``text`` is in the dialogue: ``"S: 250" in session``, and so Robot's
+        ``Should Contain    ${session}    S: 250``."""
+        return isinstance(text, str) and text in self.text
 
     def as_fields(self) -> dict[str, Any]:
         """This session as a dictionary of plain values (for Robot's Remote interface); each entry is
@@ -136,7 +141,7 @@ class _Record:
     def snapshot(self) -> Session:
         entries = list(self.head)
         if self.left_out:
-            entries.append(Entry(self.tail[0].time, NOTE, f"{self.left_out} entries left out"))
+            entries.append(Entry(self.tail[0].time, NOTE, f"{plural(self.left_out, 'entry', 'entries')} left out"))
         entries.extend(self.tail)
         return Session(self.number, self.peer, self.started, self.ended, tuple(entries), self.dropped)
 
@@ -256,7 +261,7 @@ class SessionLog:
         """The connection is closed: record what the client left unfinished."""
         if self._in_data:
             self._transcript._add(
-                self._record, DATA, f"{self._data_size} bytes of message data, unfinished", finished=False
+                self._record, DATA, f"{plural(self._data_size, 'byte')} of message data, unfinished", finished=False
             )
             self._in_data = False
         if self._pending_size:
@@ -272,7 +277,7 @@ class SessionLog:
             return b""
         # The message ends with the CRLF before the dot (bytes of the tail were counted already).
         self._data_size += end - len(b".\r\n")
-        self._transcript._add(self._record, DATA, f"{self._data_size} bytes of message data")
+        self._transcript._add(self._record, DATA, f"{plural(self._data_size, 'byte')} of message data")
         self._in_data = False
         return data[end:]
 
