@@ -38,7 +38,7 @@ def server():
 
 def test_the_package_exports_the_api_server_built_on_the_engine():
     assert SMTPLibrary.SMTPServer is SMTPLibrary.core.SMTPServer
-    assert issubclass(SMTPLibrary.SMTPServer, engine.SMTPServer)
+    assert issubclass(SMTPLibrary.SMTPServer, engine.SMTPCapture)
 
 
 def test_lifecycle_like_the_old_mock_servers():
