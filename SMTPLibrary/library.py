@@ -472,7 +472,6 @@ class SMTPLibrary(
     `Deliver Message` puts mail there without SMTP, for the application to
     read. Needs Python 3.11 or newer and the ``imap`` extra.
 
-    | ${smtp} =    Start SMTP Server
     | ${imap} =    Start IMAP Server
     | ${msg} =    Deliver Message    support@example.com    ${CURDIR}/question.eml
     | Start Helpdesk    imap_port=${imap}    user=support@example.com    password=support@example.com

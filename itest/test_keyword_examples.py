@@ -18,7 +18,8 @@ under test (``Register User``, ``Confirm Order``, ``Send The Newsletter``,
 sending real mail with smtplib), and a set-up that starts a server and
 receives ``${msg}`` before each test (a suite written out in full gets that
 resource among its settings). The files the examples name (``mail.eml``,
-``server.pem``) are in the folder they run in; ``${SUT HOST}`` is this
+``server.pem``) are in the folder they run in (``question.eml`` next to the
+suite too, for ``${CURDIR}``); ``${SUT HOST}`` is this
 machine, where a remote server (``smtplibrary remote``) listens on 8270.
 
 Python examples run with ``python``, behave examples with ``behave``, on the
@@ -198,6 +199,7 @@ def suite_files(examples: Examples, folder: Path) -> int:
         f"*** Settings ***\nResource    {resource}\nTest Setup    Example Setup\n\n*** Test Cases ***\n{cases}",
         encoding="utf-8",
     )
+    (folder / "question.eml").write_bytes(QUESTION)  # for ${CURDIR}/question.eml
     tests = len(examples.tests)
     for number, suite in enumerate(examples.suites, 2):
         # The application under test: what the example's own keyword (Register User...) stands for.
@@ -218,6 +220,9 @@ def names_of_tests(suite: str) -> list[str]:
     return [line for line in section.splitlines() if line.strip() and not line.startswith((" ", "#"))]
 
 
+QUESTION = b"From: alice@example.com\r\nTo: support@example.com\r\nSubject: Help\r\n\r\nThe shop is on fire.\r\n"
+
+
 def working_folder(folder: Path) -> Path:
     """Where the examples run: the files they name are there."""
     folder.mkdir()
@@ -225,6 +230,7 @@ def working_folder(folder: Path) -> Path:
     certificate.cert_chain_pems[0].write_to_path(str(folder / "server.pem"))
     certificate.private_key_pem.write_to_path(str(folder / "server.key"))
     (folder / "mail.eml").write_bytes(b"From: app@example.com\r\nSubject: Over TLS\r\n\r\nHello\r\n")
+    (folder / "question.eml").write_bytes(QUESTION)
     return folder
 
 

@@ -50,9 +50,10 @@ class IMAPKeywords(LibraryContext):
         Needs Python 3.11 or newer and the ``imap`` extra:
         ``pip install 'robotframework-smtplibrary[imap]'``.
 
-        | ${port} =    | Start IMAP Server |
-        | ${port} =    | Start IMAP Server | tls=implicit |
-        | ${port} =    | Start IMAP Server | port=1143 | smtp_alias=second |
+        | ${port} =         | Start IMAP Server |
+        | ${imaps} =        | Start IMAP Server | tls=implicit |
+        | Start SMTP Server | alias=second      |
+        | ${second} =       | Start IMAP Server | smtp_alias=second |
         """
         server = self._view_server(smtp_alias)
         bound = server.start_imap(host, port, tls)
@@ -121,9 +122,9 @@ class IMAPKeywords(LibraryContext):
         given): `Get Messages` and the waits see it, and so do IMAP and POP3
         clients.
 
-        | ${msg} =    | Deliver Message | support@example.com | ${CURDIR}/mail/question.eml |
-        | ${msg} =    | Deliver Message | support@example.com | Subject: Help\\n\\nOn fire. | sender=alice@example.com |
-        | Deliver Message | bob@example.com | ${received} |
+        | ${question} =   | Deliver Message | support@example.com | ${CURDIR}/question.eml |
+        | ${note} =       | Deliver Message | support@example.com | Subject: Help\\n\\nOn fire. | sender=alice@example.com |
+        | Deliver Message | bob@example.com | ${msg} |
         """
         server = self._view_server()
         stored = server.deliver(recipient, message, sender)
@@ -137,8 +138,11 @@ class IMAPKeywords(LibraryContext):
 
         A user that neither received mail nor logged in has none yet (an empty list).
 
-        | ${folders} =    | Get Mailbox Folders | support@example.com |
-        | Should Contain  | ${folders}          | Tickets |
+        | ${port} =           | Start IMAP Server   |
+        | Deliver Message     | support@example.com | ${CURDIR}/question.eml |
+        | Start Helpdesk      | ${port}             |
+        | ${folders} =        | Get Mailbox Folders | support@example.com |
+        | Should Contain      | ${folders}          | Tickets |
         """
         return self._view_server().mailbox_folders(address)
 
@@ -155,8 +159,11 @@ class IMAPKeywords(LibraryContext):
         with several recipients, one copy having them is enough unless
         ``user`` names whose copy.
 
-        | IMAP Message Should Have Flags | ${msg} | \\\\Seen |
-        | IMAP Message Should Have Flags | ${msg} | \\\\Answered | $Processed | timeout=10 s |
+        | ${port} =                      | Start IMAP Server |
+        | ${msg} =                       | Deliver Message   | support@example.com | ${CURDIR}/question.eml |
+        | Answer Support Mail            | ${port}           |
+        | IMAP Message Should Have Flags | ${msg}            | \\\\Seen |
+        | IMAP Message Should Have Flags | ${msg}            | \\\\Answered | $Processed | timeout=10 s |
         """
         self._view_server().wait_for_flags(message, *flags, timeout=self.seconds(timeout), user=user)
 
@@ -166,7 +173,9 @@ class IMAPKeywords(LibraryContext):
     ) -> None:
         """Waits until no copy of ``message`` has any of ``flags`` (see `IMAP Message Should Have Flags`).
 
-        | IMAP Message Should Not Have Flags | ${msg} | \\\\Seen | \\\\Deleted |
+        | ${port} =                          | Start IMAP Server |
+        | ${msg} =                           | Deliver Message   | support@example.com | ${CURDIR}/question.eml |
+        | IMAP Message Should Not Have Flags | ${msg}            | \\\\Seen | \\\\Deleted |
         """
         self._view_server().wait_for_no_flags(message, *flags, timeout=self.seconds(timeout), user=user)
 
@@ -181,8 +190,11 @@ class IMAPKeywords(LibraryContext):
         ``INBOX`` ignores case; other names are exact. ``user`` as in
         `IMAP Message Should Have Flags`.
 
-        | Message Should Be In Folder | ${msg} | Tickets |
-        | Message Should Be In Folder | ${msg} | Archive/2026 | timeout=10 s |
+        | ${port} =                   | Start IMAP Server |
+        | ${msg} =                    | Deliver Message   | support@example.com | ${CURDIR}/question.eml |
+        | Start Helpdesk              | ${port}           |
+        | Message Should Be In Folder | ${msg}            | Tickets |
+        | Message Should Be In Folder | ${msg}            | Tickets | timeout=10 s |
         """
         self._view_server().wait_in_folder(message, folder, timeout=self.seconds(timeout), user=user)
 
@@ -196,6 +208,9 @@ class IMAPKeywords(LibraryContext):
         A message marked ``\\Deleted`` but not expunged yet is not expunged,
         and the failure says so.
 
-        | Message Should Be Expunged | ${msg} |
+        | ${port} =                  | Start IMAP Server |
+        | ${msg} =                   | Deliver Message   | support@example.com | ${CURDIR}/question.eml |
+        | Delete Support Mail        | ${port}           |
+        | Message Should Be Expunged | ${msg}            |
         """
         self._view_server().wait_expunged(message, timeout=self.seconds(timeout), user=user)
