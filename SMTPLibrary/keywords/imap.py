@@ -122,8 +122,8 @@ class IMAPKeywords(LibraryContext):
         given): `Get Messages` and the waits see it, and so do IMAP and POP3
         clients.
 
-        | ${question} =   | Deliver Message | support@example.com | ${CURDIR}/question.eml |
-        | ${note} =       | Deliver Message | support@example.com | Subject: Help\\n\\nOn fire. | sender=alice@example.com |
+        | ${question} = | Deliver Message | support@example.com | ${CURDIR}/question.eml |
+        | ${note} =     | Deliver Message | support@example.com | Subject: Help\\n\\nOn fire. | sender=alice@example.com |
         | Deliver Message | bob@example.com | ${msg} |
         """
         server = self._view_server()

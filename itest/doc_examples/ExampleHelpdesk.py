@@ -22,7 +22,8 @@ class ExampleHelpdesk:
     def start_helpdesk(
         self, imap_port: int, user: str = SUPPORT, password: str = SUPPORT, folder: str = "Tickets"
     ) -> None:
-        """One pass of the help desk: every mail in ``user``'s INBOX is marked read and ``$Processed`` and moved to ``folder``."""
+        """One pass of the help desk: every mail in ``user``'s INBOX is marked read and ``$Processed``
+        and moved to ``folder``."""
         with _inbox(imap_port, user, password) as client:
             client.create(folder)
             client.uid("STORE", "1:*", "+FLAGS", r"(\Seen $Processed)")
