@@ -123,7 +123,7 @@ class IMAPKeywords(LibraryContext):
         clients.
 
         | ${question} = | Deliver Message | support@example.com | ${CURDIR}/question.eml |
-        | ${note} =     | Deliver Message | support@example.com | Subject: Help\\n\\nOn fire. | sender=alice@example.com |
+        | ${note} =     | Deliver Message | support@example.com | Subject: Help\\n\\nFire! | sender=alice@example.com |
         | Deliver Message | bob@example.com | ${msg} |
         """
         server = self._view_server()
