@@ -10,10 +10,12 @@ layers; utest/test_boundaries.py and utest/test_layers.py keep them so.
 """
 
 from .errors import (
+    CertificateNotRejected,
     ContentMismatch,
     InvalidArgument,
     MessageCountMismatch,
     MessageNotReceived,
+    MissingExtra,
     NoServer,
     RetryCountMismatch,
     ServerError,
@@ -29,12 +31,14 @@ from .waiting import DEFAULT_TIMEOUT
 __all__ = [
     "DEFAULT_TIMEOUT",
     "Attachment",
+    "CertificateNotRejected",
     "ContentMismatch",
     "Criteria",
     "InvalidArgument",
     "Mailbox",
     "MessageCountMismatch",
     "MessageNotReceived",
+    "MissingExtra",
     "NoServer",
     "ReceivedMessage",
     "RetryCountMismatch",
