@@ -3,7 +3,8 @@
 ``smtp_server``: a started :class:`~SMTPLibrary.SMTPServer` on a free port of
 127.0.0.1, stopped after the test. ``smtp_server_factory``: a function that
 starts more servers (its keyword arguments go to ``SMTPServer``), every one
-of them stopped after the test.
+of them stopped after the test. ``smtp_dns``: the test DNS the message checks
+read (:mod:`SMTPLibrary.core.checks`), empty for each test.
 
 Only the capture core is imported here: never Robot Framework or behave.
 Failures are the core's errors, so they read as the Robot keywords' do.
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 from .core import SMTPServer
+from .core.checks import TestDNS
 from .core.runs import stop_servers
 
 
@@ -39,3 +41,11 @@ def smtp_server_factory() -> Iterator[Callable[..., SMTPServer]]:
 def smtp_server(smtp_server_factory: Callable[..., SMTPServer]) -> SMTPServer:
     """A started SMTP server on 127.0.0.1 and a free port (``smtp_server.port``), stopped after the test."""
     return smtp_server_factory()
+
+
+@pytest.fixture
+def smtp_dns() -> TestDNS:
+    """The test DNS of the message checks, empty for each test: ``smtp_dns.add("example.com", "TXT",
+    "v=spf1 ip4:127.0.0.1 -all")``, ``create_dkim_key("example.com", dns=smtp_dns)``, then
+    ``authenticate(message, smtp_dns)``; no check asks anything of a real resolver."""
+    return TestDNS()

@@ -39,3 +39,6 @@ Transcript of refused and accepted mail
 
 TLS and login
     TLS and login
+
+Message checks
+    Message checks

@@ -14,7 +14,7 @@ Importing this package needs none of the check libraries (the ``checks``
 extra): each check makes sure they are installed when it runs.
 """
 
-from .authentication import Authentication
+from .authentication import METHODS, Authentication, passing
 from .extra import INSTALL, require_extra
 from .keys import ALGORITHMS, DKIMKey
 from .results import RESULT_WORDS, ARCResult, ARCSet, DKIMResult, DMARCResult, SPFResult
@@ -26,6 +26,7 @@ __all__ = [
     "ALGORITHMS",
     "CODES",
     "INSTALL",
+    "METHODS",
     "RECORD_TYPES",
     "RESULT_WORDS",
     "ARCResult",
@@ -43,6 +44,7 @@ __all__ = [
     "authenticate",
     "create_dkim_key",
     "documentation_table",
+    "passing",
     "problems",
     "require_authentication",
     "require_extra",

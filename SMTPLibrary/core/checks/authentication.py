@@ -85,3 +85,12 @@ def expected_word(name: str, value: object) -> str | None:
     if word not in RESULT_WORDS:
         raise InvalidArgument(f"{name} must be one of {', '.join(RESULT_WORDS)}, got {value!r}.")
     return word
+
+
+def passing(names: str) -> dict[str, str]:
+    """``{'dkim': 'pass', 'spf': 'pass'}`` for ``'dkim, spf'``: the checks named (commas or spaces
+    between them, any case) expected to pass."""
+    chosen = [name.lower() for name in names.replace(",", " ").split()]
+    if not chosen or any(name not in METHODS for name in chosen):
+        raise InvalidArgument(f"The checks to pass are among {', '.join(METHODS)}, separated by commas, got {names!r}.")
+    return dict.fromkeys(chosen, "pass")

@@ -70,13 +70,18 @@ def problems(message: ReceivedMessage, *, bulk: bool = False) -> list[Problem]:
     return find(message.raw, Envelope.of(message, bulk=bulk))
 
 
-def require_well_formed(message: ReceivedMessage, *, ignore: Iterable[str] = (), bulk: bool = False) -> list[Problem]:
+def require_well_formed(
+    message: ReceivedMessage, *, ignore: str | Iterable[str] | None = None, bulk: bool = False
+) -> list[Problem]:
     """Every problem of ``message``; raises :class:`ContentMismatch`, a problem a line, when it has
-    an error, or a warning ``ignore`` does not name (codes, or families such as ``html.*``)."""
+    an error, or a warning ``ignore`` does not name: codes, or families such as ``html.*``, as a
+    list or in one text separated by commas or spaces."""
     require_extra()
     from .standards.problems import ignored_codes, not_ignored
 
-    ignore = list(ignore)
+    if isinstance(ignore, str):
+        ignore = ignore.replace(",", " ").split()
+    ignore = [code for code in ignore or () if code.strip()]
     ignored_codes(ignore)  # a wrong code fails before anything is checked
     found = problems(message, bulk=bulk)
     failing = not_ignored(found, ignore)
