@@ -30,7 +30,7 @@ class SignedMailer:
         html: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> bytes:
-        """A well-formed message, CRLF line ends: Date, Message-ID and MIME headers set as a careful application does."""
+        """A well-formed message with CRLF line ends, Date, Message-ID and MIME fields, as careful applications send."""
         message = EmailMessage()
         message["From"] = sender
         message["To"] = recipient
