@@ -4,7 +4,9 @@ The engine that speaks SMTP calls a connection's :class:`Dialogue` at every
 stage (see :mod:`SMTPLibrary.core.smtp.engine`): each reply goes through
 :meth:`Dialogue.reply` (the greeting first, the ``CONNECT`` stage), each
 client byte through :meth:`Dialogue.received`, and the faults of a stage are
-asked with :meth:`Dialogue.fault` where the command would take effect.
+asked with :meth:`Dialogue.fault` where the command would take effect. What
+became of a TLS handshake goes through :meth:`Dialogue.tls_started` and
+:meth:`Dialogue.tls_failed`.
 
 A rule fires on a command the server would process: the engine asks only
 then. A 4xx or 5xx reply refuses the command; ``421`` also closes the
@@ -18,6 +20,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from ..handshakes import read_failure
 from ..stats import Statistics
 from .rules import CLOSING_CODE, Action, Disconnect, Faults, Reply
 from .transcript import Transcript
@@ -40,6 +43,7 @@ class Dialogue:
         self._log = transcript.open(peer)
         stats.session_opened()
         self._greeted = False
+        self._ended = False
         self._close_after_reply = False
         # The greeting was refused: every command but QUIT gets REFUSED_SESSION.
         self.refused = False
@@ -47,7 +51,13 @@ class Dialogue:
         self.dropped = False
 
     def tls_started(self) -> None:
-        self._log.note("TLS started")
+        """The TLS handshake completed (STARTTLS, or the start of an implicit TLS connection)."""
+        self._log.tls_completed()
+
+    def tls_failed(self, error: BaseException) -> None:
+        """The TLS handshake failed with ``error``: the client gave up (it refused the certificate,
+        say, with an alert), or left. Not the server's failure: recorded, not reported."""
+        self._log.tls_failed(read_failure(error))
 
     def received(self, data: bytes) -> None:
         """Bytes from the client, as the network delivered them."""
@@ -55,8 +65,10 @@ class Dialogue:
             self._log.client(data)
 
     def ended(self) -> None:
-        """The connection is closed."""
-        self._log.end()
+        """The connection is closed (said once, however often the engine hears of it)."""
+        if not self._ended:
+            self._ended = True
+            self._log.end()
 
     async def reply(self, status: str | bytes) -> str | bytes | None:
         """The reply to send instead of ``status`` (itself, unless the greeting's rules change
