@@ -8,6 +8,7 @@ from robot.api.deco import library
 
 from .core import DEFAULT_TIMEOUT
 from .core.checks import documentation_table
+from .keywords.certificates import CertificateKeywords
 from .keywords.checks import CheckKeywords
 from .keywords.content import ContentKeywords
 from .keywords.faults import FaultKeywords
@@ -27,6 +28,7 @@ class SMTPLibrary(
     FaultKeywords,
     IsolationKeywords,
     CheckKeywords,
+    CertificateKeywords,
 ):
     """SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
@@ -181,6 +183,35 @@ class SMTPLibrary(
 
     The ``mode`` of ``${msg.tls}`` is ``starttls`` or ``implicit``; ``cipher`` and
     ``bits`` are what the connection negotiated.
+
+    == Certificate checks ==
+
+    Does the application under test check the server's certificate? An
+    application that does not would hand its mail, and its password, to
+    anyone on the way. ``certificate`` makes the server present a certificate
+    with exactly one defect, which every client that checks refuses:
+
+    | = certificate = | = The server presents = | = A client that checks says = |
+    | ``trusted`` (default) | the test certificate, from the CA `Get SMTP Server CA Certificate` gives | no alert |
+    | ``untrusted`` | a certificate from another CA than that one | ``unknown ca`` |
+    | ``wrong_host`` | a certificate from the test CA for ``wrong-host.smtplibrary.invalid`` | ``bad certificate`` |
+    | ``expired`` | a certificate from the test CA that expired yesterday | ``certificate expired`` |
+
+    Configure the application with the file of `Get SMTP Server CA Certificate`,
+    as for the trusted certificate: then only the defect can make it refuse.
+    `SMTP Client Should Have Rejected Certificate` passes when it did, and
+    fails when it accepted the certificate and sent something. The transcript
+    (`Get SMTP Transcript`) records a handshake a client aborted, with the
+    alert it sent. Measured: Python's
+    ``smtplib`` with a default context, curl and swaks refuse each defect, but
+    swaks (version 20201014) does not check the host name, and curl checks it
+    once the handshake is over, closing the connection without a command.
+
+    | Start SMTP Server    tls=starttls    certificate=expired
+    | ${ca} =    Get SMTP Server CA Certificate
+    | Start The Application    smtp_port=${port}    ca_file=${ca}
+    | SMTP Client Should Have Rejected Certificate
+    | Message Count Should Be    0
 
     == Login ==
 

@@ -42,3 +42,6 @@ TLS and login
 
 Message checks
     Message checks
+
+Certificate checks
+    Certificate checks

@@ -53,6 +53,9 @@ TLS and login
 Message checks
     Message checks
 
+Certificate checks
+    Certificate checks
+
 A message is a dictionary on this side
     ${port} =    Start SMTP Server
     Send Mail    ${port}    subject=Remote

@@ -116,3 +116,55 @@ Feature: A failing message check fails the scenario, saying why
       """
       DNS record type 'SRV' is not supported: use one of A, AAAA, CNAME, MX, PTR, TXT.
       """
+
+  Scenario: A client that does not check the certificate fails the scenario
+    Given a steps module "careless_tls.py" with
+      """
+      import smtplib
+      import ssl
+
+      from behave import when
+
+      @when("an application that does not check certificates sends a message")
+      def step_send(context):
+          with smtplib.SMTP("127.0.0.1", context.smtp_port, local_hostname="app.test") as client:
+              client.starttls(context=ssl._create_unverified_context())
+              client.sendmail("app@example.com", ["alice@example.com"], b"Subject: Hi\r\n\r\nHi\r\n")
+      """
+    And a feature file "careless.feature" with
+      """
+      Feature: Careless TLS
+        Scenario: The certificate is not checked
+          Given an SMTP server is running with STARTTLS and a "untrusted" certificate
+          When an application that does not check certificates sends a message
+          Then the client should have rejected the server certificate
+      """
+    When behave runs the features
+    Then it should fail
+    And the output should contain
+      """
+      The client accepted the untrusted certificate of the SMTP server on 127.0.0.1:
+      """
+    And the output should contain
+      """
+      and sent a message: a security bug in the application under test, which does not check whom it talks to.
+      """
+
+  Scenario: The certificate step fails when no client came
+    Given a feature file "nobody.feature" with
+      """
+      Feature: Nobody
+        Scenario: No client
+          Given an SMTP server is running with implicit TLS and a "expired" certificate
+          Then the client should have rejected the server certificate
+      """
+    When behave runs the features with "-D smtp_timeout=0.2"
+    Then it should fail
+    And the output should contain
+      """
+      No client rejected the expired certificate of the SMTP server on 127.0.0.1:
+      """
+    And the output should contain
+      """
+      in 200 milliseconds: no client connected.
+      """

@@ -165,9 +165,7 @@ class ServerThread:
         loop = self.loop
         try:
             asyncio.set_event_loop(loop)
-            self._server = loop.run_until_complete(
-                loop.create_server(self.connections, sock=self._sock)
-            )
+            self._server = loop.run_until_complete(loop.create_server(self.connections, sock=self._sock))
             loop.call_soon(ready.set)
             loop.run_forever()
             self._server.close()

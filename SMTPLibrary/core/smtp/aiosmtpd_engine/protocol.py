@@ -120,11 +120,21 @@ class CaptureSMTP(SMTP):
     async def _implicit_handshake(self, waiter: asyncio.Future) -> None:
         try:
             await waiter
+        except asyncio.CancelledError:  # the server stops
+            self._handshake_ended(ConnectionAbortedError("the server stopped during the TLS handshake"))
+            raise
         except Exception as error:  # noqa: BLE001 - the client gave up (or left): its doing, recorded
-            self.dialogue.tls_failed(error)  # type: ignore[union-attr]
-            self._raw_transport.abort()
-            # The TLS layer tells the protocol of a lost connection only once it handed it over.
-            self.connection_lost(error)
+            self._handshake_ended(error)
+            return
+        if self.session is None:  # the connection closed before the handshake was over
+            self._handshake_ended(ConnectionResetError("the connection closed during the TLS handshake"))
+
+    def _handshake_ended(self, error: BaseException) -> None:
+        """An implicit TLS handshake that never completed: recorded, and the connection ended.
+        (The TLS layer tells the protocol of a lost connection only once it handed it over.)"""
+        self.dialogue.tls_failed(error)  # type: ignore[union-attr]
+        self._raw_transport.abort()
+        self.connection_lost(None)
 
     def connection_lost(self, error: Exception | None) -> None:
         self.connections.discard(self)
