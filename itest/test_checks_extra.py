@@ -27,8 +27,9 @@ Library    SMTPLibrary
 The server works, the checks say what to install
     ${{port}} =    Start SMTP Server
     Should Be True    ${{port}} > 0
+    ${{mail}} =    Evaluate    b'Subject: x\\\\r\\\\n\\\\r\\\\nx\\\\r\\\\n'
     FOR    ${{keyword}}    IN    Get Message Problems    Get Message Authentication    Message Should Be Well Formed
-        Run Keyword And Expect Error    EQUALS:{MISSING}    ${{keyword}}    ${{{{ b'Subject: x\\\\r\\\\n\\\\r\\\\nx\\\\r\\\\n' }}}}
+        Run Keyword And Expect Error    EQUALS:{MISSING}    ${{keyword}}    ${{mail}}
     END
     Run Keyword And Expect Error    EQUALS:{MISSING}    Add Test DNS Record    example.com    TXT    v=spf1 -all
     Run Keyword And Expect Error    EQUALS:{MISSING}    Create DKIM Key    example.com
@@ -37,7 +38,8 @@ The server works, the checks say what to install
         encoding="utf-8",
     )
     done = run_hidden(
-        "import robot\nsys.exit(robot.run_cli(['--output', 'NONE', '--log', 'NONE', '--report', 'NONE', 'suite.robot'], exit=False))",
+        "import robot\n"
+        "sys.exit(robot.run_cli(['--output', 'NONE', '--log', 'NONE', '--report', 'NONE', 'suite.robot'], exit=False))",
         tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -67,8 +67,8 @@ def test_curl_sends_a_clean_file_as_it_is(server, tmp_path):
     file = tmp_path / "mail.eml"
     file.write_bytes(letter(cte="quoted-printable").as_bytes(policy=email.policy.SMTP))
     done = subprocess.run(
-        ["curl", "--silent", "--show-error", f"smtp://127.0.0.1:{server.port}/app.example.com", "--mail-from", "app@example.com",
-         "--mail-rcpt", "alice@example.com", "--upload-file", str(file)],
+        ["curl", "--silent", "--show-error", f"smtp://127.0.0.1:{server.port}/app.example.com",
+         "--mail-from", "app@example.com", "--mail-rcpt", "alice@example.com", "--upload-file", str(file)],
         capture_output=True,
         text=True,
         timeout=30,

@@ -154,7 +154,7 @@ def nodemailer_key(dns, tmp_path, algorithm="rsa-sha256"):
 
 
 def test_nodemailer_sends_mail_that_passes_every_check_and_fails_on_one_body_byte(node, dns, tmp_path):
-    key, signing = nodemailer_key(dns, tmp_path)
+    _, signing = nodemailer_key(dns, tmp_path)
     dns.add("example.com", "TXT", "v=spf1 ip4:127.0.0.1 -all")
     dns.add("_dmarc.example.com", "TXT", "v=DMARC1; p=reject")
     with SMTPServer() as server:
