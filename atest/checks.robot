@@ -182,9 +182,12 @@ A message given as bytes has no envelope to check against
     Should Be Equal    ${auth.spf.reason}    no client IP address to check
 
 Check keywords want one message
-    Run Keyword And Expect Error
-    ...    Argument message must be a message (as returned by Message Should Be Received Matching or Get Messages) or the bytes of one, got int 42.
-    ...    Get Message Problems    ${42}
+    FOR    ${keyword}    IN    Get Message Problems    Get Message Authentication    Message Should Be Well Formed
+    ...    Message Authentication Should Be
+        Run Keyword And Expect Error
+        ...    EQUALS:Argument message must be a message (as returned by Message Should Be Received Matching or Get Messages) or the bytes of one, got int 42.
+        ...    ${keyword}    ${42}
+    END
 
 
 *** Keywords ***

@@ -70,7 +70,7 @@ def test_stop_does_not_wait_for_handshakes_that_never_end():
     server.start()
     silent = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(CLIENTS)]
     try:
-        assert server.transcript.wait(lambda found: found and found[-1].number == CLIENTS or None, 10).result
+        assert server.transcript.wait(lambda found: (found and found[-1].number == CLIENTS) or None, 10).result
         server.stop(timeout=2)
     finally:
         for sock in silent:

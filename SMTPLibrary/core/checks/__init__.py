@@ -18,8 +18,17 @@ from .authentication import METHODS, Authentication, passing
 from .extra import INSTALL, require_extra
 from .keys import ALGORITHMS, DKIMKey
 from .results import RESULT_WORDS, ARCResult, ARCSet, DKIMResult, DMARCResult, SPFResult
-from .run import authenticate, create_dkim_key, problems, require_authentication, require_well_formed
-from .standards import CODES, Code, Problem, documentation_table
+from .run import (
+    authenticate,
+    check_authentication,
+    check_well_formed,
+    create_dkim_key,
+    expected_results,
+    problems,
+    require_authentication,
+    require_well_formed,
+)
+from .standards import CODES, Code, Problem, documentation_table, ignored_warnings
 from .zone import RECORD_TYPES, NameNotFound, Record, TestDNS
 
 __all__ = [
@@ -42,8 +51,12 @@ __all__ = [
     "SPFResult",
     "TestDNS",
     "authenticate",
+    "check_authentication",
+    "check_well_formed",
     "create_dkim_key",
     "documentation_table",
+    "expected_results",
+    "ignored_warnings",
     "passing",
     "problems",
     "require_authentication",

@@ -16,7 +16,7 @@ from ..wording import label, plural
 from .authentication import METHODS, Authentication, expected_word
 from .extra import require_extra
 from .keys import DKIMKey
-from .standards import Envelope, Problem
+from .standards import Envelope, Problem, ignored_warnings, not_ignored
 from .zone import TestDNS
 
 DEFAULT_AUTHSERV_ID = "localhost"
@@ -41,6 +41,24 @@ def authenticate(message: ReceivedMessage, dns: TestDNS, *, authserv_id: str = D
     return Authentication(dkim, spf, dmarc, arc, authserv_id)
 
 
+def expected_results(
+    dkim: str | None = None, spf: str | None = None, dmarc: str | None = None, arc: str | None = None
+) -> dict[str, str | None]:
+    """The expected results, each checked to be one of RFC 8601's words (``None``: not checked)."""
+    given = (dkim, spf, dmarc, arc)
+    return {name: expected_word(name, value) for name, value in zip(METHODS, given, strict=True)}
+
+
+def check_authentication(
+    message: ReceivedMessage, authentication: Authentication, expected: dict[str, str | None]
+) -> None:
+    """Raise :class:`ContentMismatch` naming each check whose result differs from :func:`expected_results`."""
+    lines = authentication.differences(**expected)
+    if lines:
+        wanted = ", ".join(f"{name}={word}" for name, word in expected.items() if word is not None)
+        raise ContentMismatch(f"{label(message)} did not authenticate as expected ({wanted}):\n" + "\n".join(lines))
+
+
 def require_authentication(
     message: ReceivedMessage,
     dns: TestDNS,
@@ -52,12 +70,9 @@ def require_authentication(
 ) -> Authentication:
     """The results of :func:`authenticate`; raises :class:`ContentMismatch` naming each check whose
     result differs from the one given (``dkim`` is expected of every signature)."""
-    expected = {name: expected_word(name, value) for name, value in zip(METHODS, (dkim, spf, dmarc, arc), strict=True)}
+    expected = expected_results(dkim, spf, dmarc, arc)
     authentication = authenticate(message, dns)
-    lines = authentication.differences(**expected)
-    if lines:
-        wanted = ", ".join(f"{name}={word}" for name, word in expected.items() if word is not None)
-        raise ContentMismatch(f"{label(message)} did not authenticate as expected ({wanted}):\n" + "\n".join(lines))
+    check_authentication(message, authentication, expected)
     return authentication
 
 
@@ -70,21 +85,10 @@ def problems(message: ReceivedMessage, *, bulk: bool = False) -> list[Problem]:
     return find(message.raw, Envelope.of(message, bulk=bulk))
 
 
-def require_well_formed(
-    message: ReceivedMessage, *, ignore: str | Iterable[str] | None = None, bulk: bool = False
-) -> list[Problem]:
-    """Every problem of ``message``; raises :class:`ContentMismatch`, a problem a line, when it has
-    an error, or a warning ``ignore`` does not name: codes, or families such as ``html.*``, as a
-    list or in one text separated by commas or spaces."""
-    require_extra()
-    from .standards.problems import ignored_codes, not_ignored
-
-    if isinstance(ignore, str):
-        ignore = ignore.replace(",", " ").split()
-    ignore = [code for code in ignore or () if code.strip()]
-    ignored_codes(ignore)  # a wrong code fails before anything is checked
-    found = problems(message, bulk=bulk)
-    failing = not_ignored(found, ignore)
+def check_well_formed(message: ReceivedMessage, found: list[Problem], ignored: frozenset[str]) -> None:
+    """Raise :class:`ContentMismatch`, a problem a line, when ``found`` has an error or a warning
+    not in ``ignored`` (see :func:`.standards.ignored_warnings`)."""
+    failing = not_ignored(found, ignored)
     if failing:
         errors = sum(item.severity == "error" for item in failing)
         kinds = ((errors, "error"), (len(failing) - errors, "warning"))
@@ -92,6 +96,17 @@ def require_well_formed(
         raise ContentMismatch(
             f"{label(message)} is not well formed: {counts}.\n" + "\n".join(str(item) for item in failing)
         )
+
+
+def require_well_formed(
+    message: ReceivedMessage, *, ignore: str | Iterable[str] | None = None, bulk: bool = False
+) -> list[Problem]:
+    """Every problem of ``message``; raises :class:`ContentMismatch`, a problem a line, when it has
+    an error, or a warning ``ignore`` does not name: codes, or families such as ``html.*``, as a
+    list or in one text separated by commas or spaces."""
+    ignored = ignored_warnings(ignore)  # a wrong code fails before anything is checked
+    found = problems(message, bulk=bulk)
+    check_well_formed(message, found, ignored)
     return found
 
 

@@ -10,6 +10,16 @@ the ``checks`` extra, for organisational domains).
 """
 
 from .codes import CODES, SEVERITIES, Code, documentation_table
+from .ignoring import ignored_warnings, not_ignored
 from .message import Envelope, Problem
 
-__all__ = ["CODES", "SEVERITIES", "Code", "Envelope", "Problem", "documentation_table"]
+__all__ = [
+    "CODES",
+    "SEVERITIES",
+    "Code",
+    "Envelope",
+    "Problem",
+    "documentation_table",
+    "ignored_warnings",
+    "not_ignored",
+]
