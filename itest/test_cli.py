@@ -76,7 +76,9 @@ def read_with_mutt(folder: Path, out: Path) -> str:
     """Every message of ``folder`` as mutt reads it: mutt runs on a pseudo-terminal,
     tags all messages and pipes each one to a file, then quits."""
     command = [tool("mutt"), "-n", "-F", "/dev/null", "-R", "-f", str(folder)]
-    command += ["-e", "set pipe_split=yes wait_key=no"]
+    # folder: an existing directory, or mutt first asks whether to create ~/Mail (in a fresh HOME),
+    # and that question takes the keys pushed below.
+    command += ["-e", f"set pipe_split=yes wait_key=no folder={out.parent}"]
     command += [
         "-e",
         f'push "<tag-pattern>~A<enter><tag-prefix><pipe-entry>cat >> {out}; echo ===== >> {out}<enter><quit>"',
