@@ -64,6 +64,7 @@ Unsigned mail from a host SPF does not allow
     ...    EQUALS:Message #1 did not authenticate as expected (dkim=pass, spf=pass):\ndkim=none (the message has no DKIM-Signature)\nspf=fail (SPF fail - not authorized) for mailfrom app@example.org from 127.0.0.1
     ...    Message Authentication Should Be    ${msg}    dkim=pass    spf=pass
     Message Authentication Should Be    ${msg}    dkim=none    spf=fail    dmarc=none    arc=none
+    Message Authentication Should Be    ${msg}    dkim=none    spf=fail
     Run Keyword And Expect Error
     ...    EQUALS:spf must be one of pass, fail, none, neutral, softfail, temperror, permerror, got 'passed'.
     ...    Message Authentication Should Be    ${msg}    spf=passed
@@ -159,6 +160,29 @@ Warnings can be ignored, errors cannot
     Run Keyword And Expect Error
     ...    EQUALS:ignore: 'line.too-long' names errors (line.too-long), and an error cannot be ignored: a message that has one is not well formed.
     ...    Message Should Be Well Formed    ${msg}    ignore=line.too-long
+
+The keyword reference's examples of Message Should Be Well Formed
+    ${port} =    Start SMTP Server
+    ${key} =    Create DKIM Key    example.com
+    ${source} =    Compose Mail    subject=Offers    html=<html><body><p>Offers</p></body></html>
+    ...    headers=${{ {'List-Id': 'Offers <offers.example.com>'} }}
+    Send Raw Mail    ${port}    ${source}
+    ${headers} =    Create Dictionary    List-Unsubscribe=<https://example.com/u/42>
+    ...    List-Unsubscribe-Post=List-Unsubscribe=One-Click
+    ${source} =    Compose Mail    subject=One click    headers=${headers}
+    ${signed} =    Sign Mail    ${source}    ${key}
+    Send Raw Mail    ${port}    ${signed}
+    ${html_only} =    Compose Mail    subject=HTML only
+    ${html_only} =    Evaluate    $html_only.replace(b'Content-Type: text/plain; charset="utf-8"', b'Content-Type: text/html; charset="utf-8"')
+    Send Raw Mail    ${port}    ${html_only}
+    ${msg} =    Message Should Be Received Matching    subject=^One click
+    Message Should Be Well Formed    ${msg}
+    Message Should Be Well Formed    ${msg}    bulk=True
+    ${msg} =    Message Should Be Received Matching    subject=^HTML only
+    Message Should Be Well Formed    ${msg}    ignore=html.*, content.html-only
+    ${msg} =    Message Should Be Received Matching    subject=^Offers
+    ${warnings} =    Message Should Be Well Formed    ${msg}    ignore=${{ ['html.lang', 'bulk.*'] }}
+    Should Be Equal    ${{ [problem.code for problem in $warnings] }}    ${{ ['html.lang', 'bulk.list-unsubscribe.missing'] }}
 
 Bulk mail needs one-click unsubscription
     ${port} =    Start SMTP Server

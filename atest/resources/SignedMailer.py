@@ -46,7 +46,7 @@ class SignedMailer:
 
     @keyword
     def sign_mail(self, source: bytes, key: Any, canonicalization: str = "relaxed/simple") -> bytes:
-        """``source`` with a DKIM-Signature by ``key`` prepended."""
+        """``source`` with a DKIM-Signature by ``key`` prepended, over dkimpy's fields and List-Unsubscribe-Post."""
         algorithm = _field(key, "algorithm")
         if algorithm == "ed25519-sha256":
             private = _field(key, "private_key_base64").encode()
@@ -60,6 +60,8 @@ class SignedMailer:
             private,
             signature_algorithm=algorithm.encode(),
             canonicalize=(header, body),
+            # dkimpy signs List-Unsubscribe but not List-Unsubscribe-Post; RFC 8058 4 wants both signed.
+            include_headers=[*dkim.DKIM.SHOULD, b"list-unsubscribe-post"],
         )
         return signature + source
 
