@@ -170,7 +170,7 @@ class CheckKeywords(LibraryContext):
         | Message Should Be Well Formed | ${msg} |
         | Message Should Be Well Formed | ${msg} | ignore=html.*, content.html-only |
         | Message Should Be Well Formed | ${msg} | bulk=True |
-        | ${warnings} =                 | Message Should Be Well Formed | ${msg} | ignore=${{ ['html.lang', 'bulk.*'] }} |
+        | ${warnings} = | Message Should Be Well Formed | ${msg} | ignore=${{ ['html.lang', 'bulk.*'] }} |
         """
         received = as_message(message)
         ignored = checks.ignored_warnings(ignore)
