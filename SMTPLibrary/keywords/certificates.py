@@ -25,6 +25,9 @@ class CertificateKeywords(LibraryContext):
         security bug in the application; the failure says what it sent. Waits up
         to ``timeout`` (the library's default when not given); the failure then
         names what each session did. The transcript is logged on failure.
+        A client that gives up TLS and sends over a plain connection instead
+        rejected the certificate all the same: `Message Should Not Be Received Matching`
+        with ``tls=no`` tells whether it did.
 
         | Start SMTP Server | tls=starttls | certificate=untrusted |
         | Send The Newsletter |
