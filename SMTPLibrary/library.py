@@ -547,6 +547,19 @@ class SMTPLibrary(
     | Then the message should have been sent over TLS
     | Then the message should have been sent by user "alice"
 
+    `Message checks` and `certificate checks`, with the scenario's own test DNS
+    (``context.smtp_dns``) and the key in ``context.smtp_dkim_key``:
+
+    | Given the test DNS has a "TXT" record for "example.com" with "v=spf1 ip4:127.0.0.1 -all"
+    | Given a DKIM key for "example.com"
+    | Given a DKIM key for "example.com" with selector "s2026"
+    | Then the message should pass "dkim, spf, dmarc"
+    | Then the message should be well formed
+    | Then the message should be well formed, ignoring "html.*"
+    | Given an SMTP server is running with STARTTLS and a "untrusted" certificate
+    | Given an SMTP server is running with implicit TLS and a "expired" certificate
+    | Then the client should have rejected the server certificate
+
     The login step's server offers STARTTLS and accepts the login only over
     it. Other combinations: ``SMTPLibrary.bdd.fixtures.use_smtp_server(context, tls=..., credentials=...)``
     takes the arguments of `Start SMTP Server`, all but ``alias``: a
