@@ -15,10 +15,17 @@ from importlib.metadata import requires
 from pathlib import Path
 
 DISTRIBUTION = "robotframework-smtplibrary"
+# Extras that bring code users run (not test tools): the message checks' libraries.
+RUNTIME_EXTRAS = ("checks",)
 
 
 def runtime_requirements() -> list[str]:
-    return [req for req in requires(DISTRIBUTION) or [] if "extra ==" not in req]
+    found = []
+    for requirement in requires(DISTRIBUTION) or []:
+        name, _, marker = requirement.partition(";")
+        if "extra ==" not in marker or any(f'extra == "{extra}"' in marker for extra in RUNTIME_EXTRAS):
+            found.append(name.strip())
+    return found
 
 
 def main() -> int:

@@ -7,6 +7,9 @@ from datetime import timedelta
 from robot.api.deco import library
 
 from .core import DEFAULT_TIMEOUT
+from .core.checks import documentation_table
+from .keywords.certificates import CertificateKeywords
+from .keywords.checks import CheckKeywords
 from .keywords.content import ContentKeywords
 from .keywords.converters import CONVERTERS
 from .keywords.faults import FaultKeywords
@@ -20,7 +23,15 @@ from .version import __version__
 
 @library(scope="GLOBAL", version=__version__, doc_format="ROBOT", listener="SELF", converters=CONVERTERS)
 class SMTPLibrary(
-    ServerKeywords, MailboxKeywords, ContentKeywords, SecurityKeywords, FaultKeywords, IMAPKeywords, IsolationKeywords
+    ServerKeywords,
+    MailboxKeywords,
+    ContentKeywords,
+    SecurityKeywords,
+    FaultKeywords,
+    IMAPKeywords,
+    IsolationKeywords,
+    CheckKeywords,
+    CertificateKeywords,
 ):
     r"""SMTPLibrary starts a real SMTP server inside the test run and checks the mail it receives.
 
@@ -222,6 +233,35 @@ class SMTPLibrary(
     The ``mode`` of ``${msg.tls}`` is ``starttls`` or ``implicit``; ``cipher`` and
     ``bits`` are what the connection negotiated.
 
+    == Certificate checks ==
+
+    Does the application under test check the server's certificate? An
+    application that does not would hand its mail, and its password, to
+    anyone on the way. ``certificate`` makes the server present a certificate
+    with exactly one defect, which every client that checks refuses:
+
+    | = certificate = | = The server presents = | = A client that checks says = |
+    | ``trusted`` (default) | the test certificate, from the CA `Get SMTP Server CA Certificate` gives | no alert |
+    | ``untrusted`` | a certificate from another CA than that one | ``unknown ca`` |
+    | ``wrong_host`` | a certificate from the test CA for ``wrong-host.smtplibrary.invalid`` | ``bad certificate`` |
+    | ``expired`` | a certificate from the test CA that expired yesterday | ``certificate expired`` |
+
+    Configure the application with the file of `Get SMTP Server CA Certificate`,
+    as for the trusted certificate: then only the defect can make it refuse.
+    `SMTP Client Should Have Rejected Certificate` passes when it did, and
+    fails when it accepted the certificate and sent something. The transcript
+    (`Get SMTP Transcript`) records a handshake a client aborted, with the
+    alert it sent. Measured: Python's
+    ``smtplib`` with a default context, curl and swaks refuse each defect, but
+    swaks (version 20201014) does not check the host name, and curl checks it
+    once the handshake is over, closing the connection without a command.
+
+    | ${port} =    Start SMTP Server    tls=starttls    certificate=expired
+    | ${ca} =    Get SMTP Server CA Certificate
+    | Start The Application    smtp_port=${port}    ca_file=${ca}
+    | SMTP Client Should Have Rejected Certificate
+    | Message Count Should Be    0
+
     == Login ==
 
     ``credentials`` lists the users who may log in with AUTH PLAIN or AUTH
@@ -262,6 +302,84 @@ class SMTPLibrary(
     (such as ``SIZE=1234``, ``BODY=8BITMIME``, ``SMTPUTF8``) and
     ``${msg.rcpt_options}``; see `Received messages`.
 
+    = Message checks =
+
+    Is this mail right? Whether the mail would be trusted and read well once it
+    leaves the test, checked inside the test, with no network:
+    `Get Message Authentication` and `Message Authentication Should Be`
+    (DKIM, SPF, DMARC, ARC), `Get Message Problems` and
+    `Message Should Be Well Formed` (standards and bulk-sender rules). They need
+    the ``checks`` extra: ``pip install robotframework-smtplibrary[checks]``;
+    without it, these keywords fail saying so.
+
+    | ${key} =    Create DKIM Key    example.com
+    | Add Test DNS Record    example.com    TXT    v=spf1 ip4:127.0.0.1 -all
+    | Add Test DNS Record    _dmarc.example.com    TXT    v=DMARC1; p=reject
+    | Start The Application    dkim_key_file=${key.private_key_path}
+    | ${msg} =    Message Should Be Received Matching    subject=Invoice
+    | Message Authentication Should Be    ${msg}    dkim=pass    spf=pass    dmarc=pass
+    | Message Should Be Well Formed    ${msg}
+
+    == Test DNS ==
+
+    The checks look every record up in a test DNS that the test fills with
+    `Add Test DNS Record` and `Create DKIM Key`, and nowhere else: no check
+    ever sends a query to the network, and a name that is not there is
+    NXDOMAIN. Records live as the servers do (see `Isolation`): those a test
+    adds are removed when it ends, those a suite setup adds when the suite
+    ends. `Clear Test DNS Records` removes them all.
+
+    == Authentication ==
+
+    Each result is one of RFC 8601's words: ``pass``, ``fail``, ``none``,
+    ``neutral``, ``softfail``, ``temperror`` or ``permerror``, with the reason
+    when it is not ``pass``. DKIM and ARC are verified by dkimpy, SPF by pyspf;
+    DMARC is evaluated over the Public Suffix List.
+
+    - *DKIM* (RFC 6376, RFC 8301, RFC 8463): every ``DKIM-Signature``, with
+      the key published at ``selector._domainkey.domain``: the body hash and
+      the signature over the signed fields. RSA and ed25519 keys, simple and
+      relaxed canonicalisation. ``fail``: ``body hash did not verify``,
+      ``signature did not verify``, ``key revoked`` (``p=`` empty).
+      ``permerror``: ``no key for signature``, ``key syntax error``,
+      ``inappropriate key algorithm``, ``rsa-sha1`` (RFC 8301 forbids it), a key
+      under 1024 bits, ``From field not signed``, ``signature expired``,
+      ``signature syntax error``.
+    - *SPF* (RFC 7208): the SPF record of the envelope sender's domain (of the
+      HELO name for the null sender ``<>``) allows the client's IP address.
+      ``fail`` (``-all``), ``softfail`` (``~all``), ``neutral``, ``none`` (no
+      record), ``permerror`` (a broken record, two records, too many lookups).
+    - *DMARC* (RFC 7489): the From domain's policy, at ``_dmarc.<From domain>``
+      or else at its organisational domain (by the Public Suffix List), and a
+      DKIM signature or an SPF result that passed for a domain aligned with the
+      From domain: the same organisational domain (relaxed, the default) or the
+      same name (``adkim=s``, ``aspf=s``). ``policy`` is ``p=`` (``sp=`` for a
+      subdomain), ``disposition`` what it asks of a receiver for a failing
+      message. ``none``: no record; ``permerror``: a record that cannot be used,
+      or not exactly one From domain.
+    - *ARC* (RFC 8617): the chain of ARC sets that forwarders added validates:
+      ``pass``, ``fail``, or ``none`` without ARC.
+
+    ``Authentication-Results`` (``${auth.header}``) is the field (RFC 8601) a
+    receiving server would add with these results. ``Message Authentication
+    Should Be    ${msg}    dkim=pass`` expects ``pass`` of every signature, and
+    a signature.
+
+    == Problems ==
+
+    `Get Message Problems` checks the message against the rules below. An
+    ``error`` is a breach of a standard that relays or mailbox providers
+    refuse or mangle; a ``warning`` is what spam filters, large mailbox
+    providers or readers hold against it. Codes are stable; ``where`` is a
+    header name, a MIME part path numbered as IMAP does (``1``, ``1.2``;
+    ``message`` for the top of a multipart message) or ``line 42``. A message
+    is bulk mail when it has ``List-Id`` or ``Precedence: bulk`` (or
+    ``list``), or when the keyword is given ``bulk=True``. Checks against the
+    envelope (``SMTPUTF8``, ``BODY=8BITMIME``, the sender's domain) are left
+    out for a message given as bytes, which has none.
+
+    %PROBLEM_CODES%
+
     = Time format =
 
     Timeouts accept Robot Framework time strings such as ``5 s``,
@@ -291,6 +409,11 @@ class SMTPLibrary(
     | ``none``  | never by themselves | when stopped, or when the run ends | when stopped, or when the run ends |
 
     | Library    SMTPLibrary    auto_reset=suite
+
+    Records of the test DNS (see `Message checks`) live as those servers do:
+    records a test adds are removed when it ends, those a suite setup adds
+    when the suite ends (``auto_reset=suite``: when the suite that added them
+    ends; ``none``: never by themselves).
 
     When the current server is stopped this way, the server that was current
     when the test started is current again.
@@ -329,10 +452,13 @@ class SMTPLibrary(
     each header, as spelt in the message; there is no ``message`` attribute,
     but ``source`` holds the message as text; control characters XML cannot
     carry become U+FFFD in texts (``raw`` and attachment contents keep
-    them). Files, those `Save Attachment` writes included, are on the remote
-    server's machine. The remote server does not see tests: there, start
-    each test afresh with `Reset Mailbox` and `Clear SMTP Faults` in a
-    ``Test Setup``. See ``docs/parallel-and-remote.md`` for recipes.
+    them), and a CR LF line end arrives as LF (the ``header`` of
+    `Get Message Authentication`, say). The results of the `message checks`
+    and a DKIM key come as dictionaries with the same fields too. Files,
+    those `Save Attachment` and `Create DKIM Key` write included, are on the
+    remote server's machine. The remote server does not see tests: there,
+    start each test afresh with `Reset Mailbox`, `Clear SMTP Faults` and
+    `Clear Test DNS Records` in a ``Test Setup``. See ``docs/parallel-and-remote.md`` for recipes.
 
     = Logging =
 
@@ -533,7 +659,22 @@ class SMTPLibrary(
     the first byte, ``Given an SMTP server is running that requires login as
     "alice" with password "s3cret"`` offers STARTTLS and accepts the login
     only over it, and ``Then the message should have been sent by user
-    "alice"`` checks who logged in. Other combinations:
+    "alice"`` checks who logged in.
+
+    `Message checks` and `certificate checks` have steps too, with the
+    scenario's own test DNS (``context.smtp_dns``) and the key in
+    ``context.smtp_dkim_key``:
+
+    | = Step = | = What it does = |
+    | ``Given the test DNS has a "{type}" record for "{name}" with "{value}"`` | publishes a record |
+    | ``Given a DKIM key for "{domain}"`` (``... with selector "{selector}"``) | see `Create DKIM Key` |
+    | ``Then the message should pass "{checks}"`` (``"dkim, spf, dmarc"``) | see `Message Authentication Should Be` |
+    | ``Then the message should be well formed`` (``..., ignoring "{codes}"``) | see `Message Should Be Well Formed` |
+    | ``Given an SMTP server is running with STARTTLS and a "{kind}" certificate`` | one defect: ``untrusted``... |
+    | ``Given an SMTP server is running with implicit TLS and a "{kind}" certificate`` | the same |
+    | ``Then the client should have rejected the server certificate`` | see `Certificate checks` |
+
+    Other combinations:
     ``SMTPLibrary.bdd.fixtures.use_smtp_server(context, tls=..., credentials=...)``
     takes the arguments of `Start SMTP Server`, all but ``alias``: a
     scenario has one server, ``context.smtp_server``. The library's own
@@ -612,3 +753,7 @@ class SMTPLibrary(
         | Library    SMTPLibrary    auto_reset=suite
         """
         super().__init__(timeout, auto_reset)
+
+
+# The table of problem codes is made from the one the checks use, so that the two never differ.
+SMTPLibrary.__doc__ = (SMTPLibrary.__doc__ or "").replace("%PROBLEM_CODES%", documentation_table())

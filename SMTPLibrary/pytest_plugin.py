@@ -7,6 +7,8 @@ of them stopped after the test. ``imap_port`` and ``pop3_port``: an IMAP or
 POP3 server over ``smtp_server``'s mailbox (Python 3.11+ and the ``imap``
 extra), stopped with it; ``smtp_server.deliver(...)`` and the waits on flags
 and folders are on the server.
+``smtp_dns``: the test DNS the message checks
+read (:mod:`SMTPLibrary.core.checks`), empty for each test.
 
 Only the capture core is imported here: never Robot Framework or behave.
 Failures are the core's errors, so they read as the Robot keywords' do.
@@ -20,6 +22,7 @@ from typing import Any
 import pytest
 
 from .core import SMTPServer
+from .core.checks import TestDNS
 from .core.runs import stop_servers
 
 
@@ -55,3 +58,11 @@ def imap_port(smtp_server: SMTPServer) -> int:
 def pop3_port(smtp_server: SMTPServer) -> int:
     """The port of a POP3 server over ``smtp_server``'s mailbox, stopped with it."""
     return smtp_server.start_pop3()
+
+
+@pytest.fixture
+def smtp_dns() -> TestDNS:
+    """The test DNS of the message checks, empty for each test: ``smtp_dns.add("example.com", "TXT",
+    "v=spf1 ip4:127.0.0.1 -all")``, ``create_dkim_key("example.com", dns=smtp_dns)``, then
+    ``authenticate(message, smtp_dns)``; no check asks anything of a real resolver."""
+    return TestDNS()

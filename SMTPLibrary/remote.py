@@ -11,10 +11,11 @@ XML-RPC leaves out:
   has no converter for (``message: ReceivedMessage``) is passed on as it
   came, as Robot does locally: the content keywords take the dictionary a
   remote keyword returned for a message.
-* Return values must be XML-RPC values: a received message, an attachment
-  and a transcript session become dictionaries with the same fields (see
-  :mod:`SMTPLibrary.core.mail.fields`), and ``None``, which XML-RPC cannot
-  carry, an empty string.
+* Return values must be XML-RPC values: a received message, an attachment,
+  a transcript session, the results of the message checks and a DKIM key
+  become dictionaries with the same fields (see :mod:`SMTPLibrary.core.mail.fields`
+  and each value's ``as_fields``), and ``None``, which XML-RPC cannot carry,
+  an empty string.
 * What keywords log reaches the calling suite's log: Robot is not running in
   the server process, so log calls are relayed to standard output in Robot's
   ``*LEVEL*`` syntax, which the remote server hands back with the result.
@@ -34,7 +35,7 @@ from typing import Any
 from robot.api import TypeInfo
 from robot.api import logger as robot_logger
 
-from .core import Attachment, ReceivedMessage, ServerError
+from .core import Attachment, ReceivedMessage, ServerError, checks
 from .core.mail import attachment_fields, message_fields
 from .core.smtp import DEFAULT_HOST, Session, cannot_listen
 from .keywords.converters import CONVERTERS
@@ -45,15 +46,17 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def to_remote(value: Any) -> Any:
-    """``value`` as XML-RPC carries it: every received message, attachment and transcript session
-    turned into its dictionary (:mod:`SMTPLibrary.core.mail.fields`), ``None`` into an empty string, and
-    in every text the characters XML 1.0 cannot hold (control characters other than tab and line
-    ends) replaced by U+FFFD. Bytes (``raw``, an attachment's ``content``) travel as they are."""
+    """``value`` as XML-RPC carries it: every received message, attachment, transcript session,
+    authentication result, problem and DKIM key turned into its dictionary (the fields of
+    :mod:`SMTPLibrary.core.mail.fields`, or the value's ``as_fields``), ``None`` into an empty
+    string, and in every text the characters XML 1.0 cannot hold (control characters other than
+    tab and line ends) replaced by U+FFFD. Bytes (``raw``, an attachment's ``content``) travel
+    as they are."""
     if isinstance(value, ReceivedMessage):
         return to_remote(message_fields(value))
     if isinstance(value, Attachment):
         return to_remote(attachment_fields(value))
-    if isinstance(value, Session):
+    if isinstance(value, (Session, checks.Authentication, checks.DKIMKey, checks.Problem)):
         return to_remote(value.as_fields())
     if value is None:
         return ""

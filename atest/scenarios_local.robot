@@ -39,3 +39,9 @@ Transcript of refused and accepted mail
 
 TLS and login
     TLS and login
+
+Message checks
+    Message checks
+
+Certificate checks
+    Certificate checks

@@ -50,6 +50,12 @@ Transcript of refused and accepted mail
 TLS and login
     TLS and login
 
+Message checks
+    Message checks
+
+Certificate checks
+    Certificate checks
+
 A message is a dictionary on this side
     ${port} =    Start SMTP Server
     Send Mail    ${port}    subject=Remote

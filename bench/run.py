@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import imap, latency, matching, memory, robot_overhead, startstop, throughput
+from . import checks, imap, latency, matching, memory, robot_overhead, startstop, throughput
 from .machine import describe
 from .servers import BareAiosmtpd, Library, SmtpSink, loops
 from .stats import median, percentile, spread
@@ -39,6 +39,7 @@ class Counts:
     robot_tests: int = 200
     robot_repeats: int = 5
     imap_messages: int = 1000
+    check_runs: int = 50
 
 
 QUICK = Counts(
@@ -53,6 +54,7 @@ QUICK = Counts(
     robot_tests=3,
     robot_repeats=1,
     imap_messages=10,
+    check_runs=3,
 )
 
 
@@ -283,6 +285,32 @@ def section_imap(counts: Counts, rows: list[Row], log) -> None:
                     f"{median(fetched) * 1000:.0f} ms ({spread(fetched)})"))  # fmt: skip
 
 
+def section_checks(counts: Counts, rows: list[Row], log) -> None:
+    measured = checks.measure(counts.check_runs)
+    size = measured["size"][0]
+    section = f"8. Message checks (one {size / 1000:.0f} KB message in 5 MIME parts, median of {counts.check_runs})"
+    figures = [
+        ("Get Message Authentication (keyword, with its card)", "keyword authentication", "dkimpy"),
+        ("checks.authenticate (the core call)", "core authentication", "dkimpy"),
+        ("Get Message Problems (keyword, with its card)", "keyword problems", "parse"),
+        ("checks.problems (the core call)", "core problems", "parse"),
+    ]
+    references = {
+        "dkimpy": "dkimpy verifying the 2 signatures alone",
+        "parse": "email.message_from_bytes, one parse",
+    }
+    for figure, key, reference in figures:
+        first, samples = measured[key]
+        floor = checks.median(measured[reference][1])
+        log(f"checks: {figure}: {ms(checks.median(samples))} (first {ms(first)}), {references[reference]} {ms(floor)}")
+        rows.append(Row(section, figure, f"{ms(checks.median(samples))} (first call {ms(first)})",
+                        f"{references[reference]} {ms(floor)}", checks.median(samples) / floor))  # fmt: skip
+    cold = checks.first_calls()
+    log(f"checks: first in a fresh process: authenticate {ms(cold['authenticate'])}, problems {ms(cold['problems'])}")
+    fresh = f"checks.authenticate {ms(cold['authenticate'])}, checks.problems {ms(cold['problems'])}"
+    rows.append(Row(section, "first checks of a fresh process (pyspf and the Public Suffix List loaded then)", fresh))
+
+
 SECTIONS = {
     "throughput": section_throughput,
     "latency": section_latency,
@@ -291,6 +319,7 @@ SECTIONS = {
     "memory": section_memory,
     "robot": section_robot,
     "imap": section_imap,
+    "checks": section_checks,
 }
 
 

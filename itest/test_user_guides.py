@@ -116,7 +116,7 @@ def test_pytest_examples_pass_and_the_failure_reads_as_shown(tmp_path):
         text=True,
         timeout=120,
     )
-    assert "1 failed, 5 passed" in result.stdout, result.stdout + result.stderr
+    assert "1 failed, 7 passed" in result.stdout, result.stdout + result.stderr
     (failure,) = [code for info, code, _ in found if info == "text"]
     for line in failure.splitlines():
         assert line in result.stdout.splitlines(), f"{line!r} is not in the report:\n{result.stdout}"

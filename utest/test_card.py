@@ -129,3 +129,22 @@ def test_the_client_address_is_written_as_everywhere_else():
     for peer, shown in ((("127.0.0.1", 40123), "127.0.0.1:40123"), (("::1", 40123, 0, 0), "[::1]:40123")):
         message = ReceivedMessage(b"Subject: s\r\n\r\nx\r\n", "a@example.com", ["b@example.com"], peer=peer)
         assert f"<th>Client</th><td>{shown}</td>" in card.render(message)
+
+
+def test_the_results_of_message_checks_are_shown_escaped():
+    from SMTPLibrary.core.checks import TestDNS, authenticate, problems
+
+    hostile = b"DKIM-Signature: v=1; a=rsa-sha256; d=<b>evil</b>.example; s=<i>x</i>; h=from; bh=x; b=y\r\n" + HOSTILE
+    message = ReceivedMessage(hostile, "<script>@example.com", ["victim@example.com"], peer=("127.0.0.1", 4242))
+    message.seq = 5
+    authentication = authenticate(message, TestDNS())
+    found = problems(message)
+    html = card.render(message, authentication=authentication, problems=found)
+    tags = {tag for tag, _ in elements(html)}
+    assert tags <= set("style details summary b table tr th td h4 ul ol li pre code iframe p a".split())
+    assert "<h4>Authentication</h4>" in html and "<h4>Message checks</h4>" in html
+    assert "d=&lt;b&gt;evil&lt;/b&gt;.example" in html
+    assert "Authentication-Results: localhost;" in html
+    assert found and all(problem.code in html for problem in found)
+    assert "<p>No problem found.</p>" in card.render(message, problems=[])
+    assert "<h4>Authentication</h4>" not in render()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import DEFAULT_TIMEOUT, InvalidArgument, ServerOptions, SMTPServer
+from ..core.checks import TestDNS
 from ..core.runs import reset_for_next_test
 from ..core.values import seconds
 
@@ -95,6 +96,17 @@ def _check_same_options(server: SMTPServer, asked: ServerOptions) -> None:
 def _shown(name: str, value: Any) -> str:
     # Passwords are never shown, in failures least of all.
     return "'********'" if name == "credentials" and value is not None else repr(value)
+
+
+def use_test_dns(context: Any) -> TestDNS:
+    """The test DNS of the running scenario, ``context.smtp_dns``, made by the first step that needs it.
+
+    Each scenario starts without records (a ``Background`` publishes them again for each
+    one), as it starts with an empty mailbox."""
+    dns = getattr(context, "smtp_dns", None)
+    if dns is None:
+        dns = context.smtp_dns = TestDNS()
+    return dns
 
 
 def smtp_timeout(context: Any) -> float:

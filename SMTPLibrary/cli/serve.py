@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core import SMTPLibraryError, SMTPServer
 from ..core.imap import require_imap
+from ..core.smtp import certificate_words
 from ..core.wording import format_address
 from ..version import __version__
 from .arguments import add_server_options, port_number, server_options
@@ -191,7 +192,13 @@ def security_lines(server: SMTPServer) -> list[str]:
     lines = []
     if server.tls != "none":
         lines.append(f"TLS: {server.tls}.")
-        if server.ca_certificate:
+        certificate = server.security.certificate
+        if server.ca_certificate and certificate != "trusted":
+            lines.append(
+                f"The server presents {certificate_words(certificate)}: a client that checks it refuses it, "
+                f"even trusting the test CA in {server.ca_certificate}."
+            )
+        elif server.ca_certificate:
             lines.append(f"Clients can trust the test CA in {server.ca_certificate}.")
     users = server.security.user_names
     if users:

@@ -11,10 +11,12 @@ layers; utest/test_boundaries.py and utest/test_layers.py keep them so.
 """
 
 from .errors import (
+    CertificateNotRejected,
     ContentMismatch,
     InvalidArgument,
     MessageCountMismatch,
     MessageNotReceived,
+    MissingExtra,
     NoServer,
     RetryCountMismatch,
     ServerError,
@@ -31,6 +33,7 @@ from .waiting import DEFAULT_TIMEOUT
 __all__ = [
     "DEFAULT_TIMEOUT",
     "Attachment",
+    "CertificateNotRejected",
     "ContentMismatch",
     "Criteria",
     "IMAPStateMismatch",
@@ -39,6 +42,7 @@ __all__ = [
     "Mailbox",
     "MessageCountMismatch",
     "MessageNotReceived",
+    "MissingExtra",
     "NoServer",
     "ReceivedMessage",
     "RetryCountMismatch",

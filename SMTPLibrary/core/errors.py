@@ -66,6 +66,15 @@ class RetryCountMismatch(SMTPLibraryError, AssertionError):
     """The client did not retry as often as expected."""
 
 
+class CertificateNotRejected(SMTPLibraryError, AssertionError):
+    """No client rejected the server's certificate, or a client accepted it."""
+
+
+class MissingExtra(SMTPLibraryError, RuntimeError):
+    """A capability needs packages of an optional extra that are not installed; the message
+    names them and the ``pip install`` command that brings them."""
+
+
 class ErrorLog:
     """Errors met on a thread that cannot report them itself (the server's event loop, the disk
     writer), kept until a test thread asks: Robot Framework, for one, takes log calls and

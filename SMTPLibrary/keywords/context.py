@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from html import escape
 from pathlib import Path
 
 from robot.api import logger
@@ -14,6 +15,7 @@ from ..core.mail import eml_name, save_message
 from ..core.mailbox import CRITERIA_NAMES, Criteria
 from ..core.report import render
 from ..core.runs import Isolation, ServerRegistry
+from ..core.smtp import Session
 from ..core.values import seconds
 from ..core.wording import plural
 
@@ -65,6 +67,13 @@ class LibraryContext:
             logger.info(render(message, self.save_for_log(message)), html=True)
         if len(messages) > LOGGED_MESSAGES:
             logger.info(f"... and {plural(len(messages) - LOGGED_MESSAGES, 'more message')}.")
+
+    def log_sessions(self, sessions: list[Session]) -> None:
+        """The transcript's sessions, each in a block of its own."""
+        if not sessions:
+            logger.info("No SMTP session recorded.")
+        for session in sessions:
+            logger.info(f"<pre>{escape(str(session))}</pre>", html=True)
 
     def log_nearest(self, failure: MessageNotReceived) -> None:
         """The cards of the messages a failed wait found closest, closest first, each with its misses."""

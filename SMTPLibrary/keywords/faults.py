@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 
 from robot.api import logger
 from robot.api.deco import keyword
@@ -127,7 +126,7 @@ class FaultKeywords(LibraryContext):
         | Should Contain     | ${sessions[-1].text}   | S: 250 OK |
         """
         sessions = self.server().transcript.sessions()
-        self._log_sessions(sessions)
+        self.log_sessions(sessions)
         return sessions
 
     @keyword("SMTP Client Should Have Retried")
@@ -149,14 +148,8 @@ class FaultKeywords(LibraryContext):
         try:
             server.wait_for_retries(count, self.seconds(timeout))
         except AssertionError:
-            self._log_sessions(server.transcript.sessions())
+            self.log_sessions(server.transcript.sessions())
             raise
 
     def _added(self, rule: Rule) -> None:
         logger.info(f"Fault rule added: {rule}.")
-
-    def _log_sessions(self, sessions: list[Session]) -> None:
-        if not sessions:
-            logger.info("No SMTP session recorded.")
-        for session in sessions:
-            logger.info(f"<pre>{escape(str(session))}</pre>", html=True)

@@ -88,11 +88,15 @@ class ServerKeywords(LibraryContext):
           ``implicit`` (TLS from the first byte, as on port 465).
         - ``require_tls``: with ``tls=starttls``, mail sent before STARTTLS is
           refused with ``530``.
-        - ``certificate``, ``key``: PEM files of the server's certificate and
-          its private key (``key`` may be left out when the certificate file
-          holds it). Without them the server presents a test certificate for
-          ``localhost``, ``127.0.0.1`` and ``::1``; clients verify it with
-          `Get SMTP Server CA Certificate`.
+        - ``certificate``: ``trusted`` (the default) presents a test certificate
+          for ``localhost``, ``127.0.0.1`` and ``::1``, which clients verify with
+          `Get SMTP Server CA Certificate`; ``untrusted``, ``wrong_host`` and
+          ``expired`` present one with that defect, to see whether the
+          application checks it (see `Certificate checks`). Any other value is the
+          PEM file of the server's own certificate (write ``./trusted`` for a
+          file of that name).
+        - ``key``: the PEM file of the private key of a certificate file, when
+          the certificate file does not hold it.
         - ``credentials``: the users who may log in (AUTH PLAIN and LOGIN):
           ``user:password``, several separated by commas, a list of such
           strings, or a dictionary of passwords by user name. A password may
@@ -115,6 +119,7 @@ class ServerKeywords(LibraryContext):
         | ${port} =         | Start SMTP Server | alias=second |
         | ${port} =         | Start SMTP Server | tls=starttls | require_tls=True |
         | ${port} =         | Start SMTP Server | tls=implicit | certificate=server.pem | key=server.key |
+        | ${port} =         | Start SMTP Server | tls=starttls | certificate=untrusted |
         | ${port} =         | Start SMTP Server | tls=starttls | credentials=alice:s3cret | auth_required=True |
         | ${port} =         | Start SMTP Server | credentials=alice:s3cret, bob:pa:ss | allow_plaintext_auth=True |
         | ${port} =         | Start SMTP Server | size_limit=1000000 | smtputf8=False |

@@ -34,8 +34,9 @@ class Problem(str):
         return problem
 
 
-# Labels Python does not know, or knows by a narrower charset than mail means by them.
-_LABELS = {
+# Labels Python knows by a narrower charset than mail means by them: what readers (and
+# browsers, WHATWG) decode them as.
+_WIDER = {
     "us-ascii": "windows-1252",
     "ascii": "windows-1252",
     "iso-8859-1": "windows-1252",
@@ -48,6 +49,9 @@ _LABELS = {
     "x-gbk": "gbk",
     "ks_c_5601-1987": "cp949",
     "euc-kr": "cp949",
+}
+# Registered labels Python does not know, for the charset they name.
+_ALIASES = {
     "iso-8859-8-i": "iso-8859-8",
     "iso-8859-6-i": "iso-8859-6",
     "x-mac-roman": "mac-roman",
@@ -60,12 +64,15 @@ _SINGLE_BYTE = re.compile(r"^(windows-125\d|cp125\d|iso-?8859-\d+|latin-?\d|koi8
 _FALLBACKS = ("utf-8", "windows-1252")
 
 
-def codec_name(label: str | None) -> str | None:
-    """The Python codec for a charset label as found in mail, ``None`` when unknown."""
+def codec_name(label: str | None, *, strict: bool = False) -> str | None:
+    """The Python codec for a charset label as found in mail, ``None`` when unknown.
+
+    Read as mail readers read it (``us-ascii`` as ``windows-1252``), or, ``strict``, as
+    exactly the charset it names (what a check of the message's correctness wants)."""
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
-    label = _LABELS.get(label, label)
+    label = _ALIASES.get(label, label if strict else _WIDER.get(label, label))
     for candidate in (label, label[2:] if label.startswith("x-") else None):
         if candidate:
             try:

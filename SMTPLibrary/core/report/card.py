@@ -1,5 +1,6 @@
 """A message as an HTML card for test reports: envelope, headers, text, the HTML
-part rendered, attachments, links, problems, and a link to the saved ``.eml``.
+part rendered, attachments, links, problems, the results of the checks that ran
+on it, and a link to the saved ``.eml``.
 
 Everything from the message is escaped. The HTML part is only ever shown
 inside ``<iframe sandbox srcdoc=...>``: an empty ``sandbox`` runs no script,
@@ -18,9 +19,11 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import unquote
 
+from ..checks import Authentication, Problem
 from ..mail import Attachment, ReceivedMessage, content_of
 from ..mailbox import summary
 from ..wording import peer_address, plural
+from .checks import authentication_section, problems_section
 
 FRAME_POLICY = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
@@ -51,8 +54,12 @@ def render(
     eml_href: str | None = None,
     misses: Sequence[str] = (),
     open_: bool = True,
+    *,
+    authentication: Authentication | None = None,
+    problems: Sequence[Problem] | None = None,
 ) -> str:
-    """The card of ``message``. ``eml_href`` links the saved message; ``misses`` say why it did not match."""
+    """The card of ``message``. ``eml_href`` links the saved message; ``misses`` say why it did not match;
+    ``authentication`` and ``problems`` are the results of the message checks that ran on it."""
     content = content_of(message)
     attachments = content.attachments
     facts = [plural(len(attachments), "attachment")] if attachments else []
@@ -70,9 +77,13 @@ def render(
         _table(envelope_rows(message) + [(name, value) for name, value in headers if name.lower() in SHOWN_HEADERS])
     )
     parts.append(f"<details><summary>All headers ({len(headers)})</summary>{_table(headers)}</details>")
-    problems = content.all_problems()
-    if problems:
-        items = "".join(f"<li>{escape(problem)}</li>" for problem in problems)
+    if authentication is not None:
+        parts.append(authentication_section(authentication))
+    if problems is not None:
+        parts.append(problems_section(problems))
+    decoding = content.all_problems()
+    if decoding:
+        items = "".join(f"<li>{escape(problem)}</li>" for problem in decoding)
         parts.append(f"<h4 class='bad'>Problems</h4><ul>{items}</ul>")
     if content.text is not None:
         parts.append(f"<h4>Text</h4><pre>{escape(content.text)}</pre>")

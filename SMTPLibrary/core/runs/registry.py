@@ -7,13 +7,16 @@ from collections.abc import Iterable, Iterator
 from ..errors import InvalidArgument, NoServer
 from ..imap import SMTPServer
 from ..values import refuse_misnamed
+from .dns import RunDNS
 
 
 class ServerRegistry:
     """Servers by alias, in the order they were added. A server without an
-    alias is known by its position: ``'1'`` for the first one, and so on."""
+    alias is known by its position: ``'1'`` for the first one, and so on.
+    With them, the run's test DNS (:attr:`dns`), whose records are owned as servers are."""
 
     def __init__(self) -> None:
+        self.dns = RunDNS()
         self._servers: dict[str, SMTPServer] = {}
         self._current: str | None = None
         self._owners: dict[str, object] = {}
@@ -69,9 +72,10 @@ class ServerRegistry:
         return previous
 
     def release(self, owner: object, current: str | None = None, timeout: float = 5.0) -> None:
-        """Stop and forget the servers added while ``owner`` was the owner, and remove the mail users
-        it added to the others. When the current server was one of them, ``current`` (if still
-        known) or else the last one left becomes current."""
+        """Stop and forget the servers added while ``owner`` was the owner, remove the mail users it
+        added to the others and the test DNS records it published. When the current server was one
+        of them, ``current`` (if still known) or else the last one left becomes current."""
+        self.dns.release(owner)
         aliases = [alias for alias, server_owner in self._owners.items() if server_owner is owner]
         servers = [self._servers.pop(alias) for alias in aliases]
         for alias in aliases:

@@ -2,7 +2,8 @@
 the protocol (aiosmtpd), TLS and logins, and the faults and transcript of its dialogues."""
 
 from .client import as_source, compose, dial_host, send, send_to
-from .faults import STAGES, Attempt, Faults, Session, Transcript, find_attempts
+from .faults import STAGES, Attempt, Faults, Session, Transcript, Verdict, find_attempts
+from .handshakes import certificate_words
 from .loop import LOOP_VARIABLE, bind, cannot_listen, event_loop_kind
 from .options import DEFAULT_HOST, DEFAULT_SIZE_LIMIT, ServerOptions
 from .server import SMTPCapture
@@ -21,9 +22,11 @@ __all__ = [
     "Snapshot",
     "Statistics",
     "Transcript",
+    "Verdict",
     "as_source",
     "bind",
     "cannot_listen",
+    "certificate_words",
     "compose",
     "dial_host",
     "event_loop_kind",

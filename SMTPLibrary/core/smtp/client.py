@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.policy
+import email.utils
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -9,12 +11,16 @@ from typing import Any
 
 
 def compose(sender: str, recipient: str, subject: str, body: str = "") -> bytes:
+    """A well-formed message, as a careful application writes it: Date and Message-ID set, and
+    CRLF line ends (smtplib sends bytes as they are: LF alone would be bare LFs on the wire)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = subject
+    message["Date"] = email.utils.formatdate()
+    message["Message-ID"] = email.utils.make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body or f"Sent by SMTPLibrary to {recipient}.")
-    return message.as_bytes()
+    return message.as_bytes(policy=email.policy.SMTP)
 
 
 def as_source(text: str) -> bytes:

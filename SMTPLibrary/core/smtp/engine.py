@@ -13,7 +13,10 @@ thread serves. It must:
   byte through ``received``, the faults of a stage through ``fault``, where
   the command would take effect (``EHLO``, ``MAIL``, ``RCPT``, ``DATA``,
   ``DATA_END``, ``AUTH``, ``STARTTLS``), and ``ended`` when the connection closes;
-* apply the :class:`~.security.Security` policy;
+* apply the :class:`~.security.Security` policy, and do the TLS handshake of
+  implicit TLS itself, so that the connection's dialogue hears of a handshake
+  the client gives up (``tls_failed``), as it hears of one that completes
+  (``tls_started``, STARTTLS too);
 * hand each accepted message to ``deliver`` before replying to it, and each
   error it meets to ``on_error`` (the next keyword reports it);
 * drop every connection when asked (``abort_all``).

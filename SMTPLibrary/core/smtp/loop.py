@@ -21,7 +21,6 @@ import errno
 import functools
 import os
 import socket
-import ssl
 import threading
 from collections.abc import Callable
 from typing import Protocol
@@ -127,12 +126,9 @@ class ServerThread:
         self,
         sock: socket.socket,
         make_connections: Callable[[asyncio.AbstractEventLoop], Connections],
-        *,
-        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.host, self.port = sock.getsockname()[:2]
         self._sock = sock
-        self._ssl_context = ssl_context
         try:
             self.loop_kind = event_loop_kind()
             self.loop = new_event_loop(self.loop_kind)
@@ -169,9 +165,7 @@ class ServerThread:
         loop = self.loop
         try:
             asyncio.set_event_loop(loop)
-            self._server = loop.run_until_complete(
-                loop.create_server(self.connections, sock=self._sock, ssl=self._ssl_context)
-            )
+            self._server = loop.run_until_complete(loop.create_server(self.connections, sock=self._sock))
             loop.call_soon(ready.set)
             loop.run_forever()
             self._server.close()

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import InvalidArgument
 from ..values import refuse_misnamed, whole_number
 from .credentials import Users, parse_credentials
+from .tls import TEST_CERTIFICATES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_SERVER_HOSTNAME = "localhost"
@@ -42,9 +43,16 @@ class ServerOptions:
     )
     require_tls: bool = field(default=False, metadata=_help("refuse mail sent before STARTTLS with 530"))
     certificate: str | None = field(
-        default=None, metadata=_help("PEM file of the server's certificate", metavar="FILE")
+        default="trusted",
+        metadata=_help(
+            "the test certificate (trusted), one with a defect (untrusted, wrong_host, expired), "
+            "or the PEM file of the server's own",
+            metavar="KIND|FILE",
+        ),
     )
-    key: str | None = field(default=None, metadata=_help("PEM file of its private key", metavar="FILE"))
+    key: str | None = field(
+        default=None, metadata=_help("PEM file of the private key of a certificate FILE", metavar="FILE")
+    )
     # Shown nowhere: it holds passwords. Compared through the users it names (see users).
     credentials: Any = field(
         default=None,
@@ -90,10 +98,7 @@ class ServerOptions:
                 raise InvalidArgument(f"{name} must be True or False, got {getattr(self, name)!r}.")
         if self.require_tls and mode == "none":
             raise InvalidArgument("require_tls=True needs tls='starttls' (with 'implicit' every connection is TLS).")
-        if (self.certificate is not None or self.key is not None) and mode == "none":
-            raise InvalidArgument("certificate and key need tls='starttls' or tls='implicit'.")
-        if self.key is not None and self.certificate is None:
-            raise InvalidArgument("key needs certificate: the PEM file of the certificate it belongs to.")
+        self._check_certificate(mode)
         if self.size_limit is None:
             set_(self, "size_limit", 0)
         whole_number(self.size_limit, "size_limit must be a number of bytes, 0 for no limit")
@@ -110,6 +115,39 @@ class ServerOptions:
         if self.auth_required and users is None:
             raise InvalidArgument("auth_required=True needs credentials: the users who may log in.")
         set_(self, "users", users)
+
+    def _check_certificate(self, mode: str) -> None:
+        """``certificate``: one of :data:`TEST_CERTIFICATES` (any case; ``None`` is ``trusted``) or a file."""
+        certificate = "trusted" if self.certificate is None else self.certificate
+        if isinstance(certificate, os.PathLike):
+            certificate = os.fspath(certificate)
+        _text("certificate", certificate)
+        word = certificate.strip().lower() in TEST_CERTIFICATES
+        if word:
+            certificate = certificate.strip().lower()
+            object.__setattr__(self, "certificate", certificate)
+        if mode == "none":
+            if not word or self.key is not None:
+                raise InvalidArgument("certificate and key need tls='starttls' or tls='implicit'.")
+            if certificate != "trusted":
+                raise InvalidArgument(f"certificate={certificate} needs tls='starttls' or tls='implicit'.")
+        if self.key is not None and word:
+            if certificate == "trusted":
+                raise InvalidArgument("key needs certificate: the PEM file of the certificate it belongs to.")
+            raise InvalidArgument(
+                f"key goes with a certificate file only: certificate={certificate} is a test certificate "
+                "with a key of its own."
+            )
+        looks_like_a_word = not any(mark in certificate for mark in "./\\")
+        if not word and looks_like_a_word and not os.path.exists(certificate):
+            raise InvalidArgument(
+                f"certificate {certificate!r} is neither a file nor one of {', '.join(TEST_CERTIFICATES)}."
+            )
+
+    @property
+    def certificate_file(self) -> str | None:
+        """The PEM file of the server's own certificate; ``None`` for a test certificate."""
+        return None if self.certificate in TEST_CERTIFICATES else self.certificate
 
     @classmethod
     def names(cls) -> list[str]:

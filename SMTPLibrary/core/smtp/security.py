@@ -14,8 +14,8 @@ from typing import Any
 
 from .credentials import MECHANISMS
 from .options import ServerOptions
-from .tls import default_certificate, user_context
 from .tls import describe as describe_tls
+from .tls import test_certificate, user_context
 
 REFUSE_NO_CREDENTIALS = "502 5.5.1 AUTH not available: the server has no credentials"
 REFUSE_PLAINTEXT_AUTH = "538 5.7.11 Encryption required for requested authentication mechanism"
@@ -34,11 +34,13 @@ class Security:
         self.users = options.users
         self.context: ssl.SSLContext | None = None
         self.ca_certificate: str | None = None
+        # trusted, untrusted, wrong_host, expired, or the path of the server's own certificate.
+        self.certificate = options.certificate
         if options.tls != "none":
-            if options.certificate is not None:
-                self.context = user_context(options.certificate, options.key)
+            if options.certificate_file is not None:
+                self.context = user_context(options.certificate_file, options.key)
             else:
-                made = default_certificate()
+                made = test_certificate(options.certificate)
                 self.context, self.ca_certificate = made.context, made.ca_certificate
 
     @property
@@ -82,6 +84,8 @@ class Security:
             parts.append("STARTTLS" + (" required" if self.require_tls else ""))
         elif self.tls == "implicit":
             parts.append("implicit TLS")
+        if self.tls != "none" and self.certificate != "trusted":
+            parts.append(f"certificate {self.certificate}")
         if self.users is not None:
             plain = ", also without TLS" if self.allow_plaintext_auth else ""
             needed = "required" if self.auth_required else "accepted"

@@ -28,7 +28,8 @@ from ..waiting import DEFAULT_TIMEOUT
 from ..wording import format_address, plural
 from .aiosmtpd_engine import AiosmtpdEngine
 from .engine import Engine, Services
-from .faults import Attempt, Faults, Transcript, wait_for_retries
+from .faults import Attempt, Faults, Transcript, Verdict, wait_for_rejection, wait_for_retries
+from .handshakes import certificate_words
 from .loop import ServerThread, bind
 from .options import DEFAULT_HOST, ServerOptions
 from .security import Security
@@ -184,8 +185,7 @@ class SMTPCapture:
             on_error=self._record_error,
             ident=f"SMTPLibrary {__version__}",
         )
-        implicit = self.security.context if self.security.tls == "implicit" else None
-        thread = ServerThread(sock, lambda loop: self._engine.connections(services, loop), ssl_context=implicit)
+        thread = ServerThread(sock, lambda loop: self._engine.connections(services, loop))
         try:
             thread.start(timeout)
         except BaseException:
@@ -340,6 +340,23 @@ class SMTPCapture:
         :func:`~.faults.find_attempts`); fail at once when it retried more. Returns the attempts."""
         self.check()
         return wait_for_retries(self.transcript, count, seconds(timeout))
+
+    @reported_at_the_call
+    def wait_for_certificate_rejection(self, timeout: float | timedelta = DEFAULT_TIMEOUT) -> Verdict:
+        """Wait until a client rejected the server's certificate (see :mod:`.faults.certificates`);
+        fail at once when a client accepted it and went on, and after ``timeout`` seconds when none
+        rejected it, naming what each session did. Returns the rejecting session's verdict.
+
+        Start the server with a faulty ``certificate`` (``untrusted``, ``wrong_host`` or
+        ``expired``) to find out whether the application under test checks the certificate."""
+        self.check()
+        if self.tls == "none":
+            raise InvalidArgument(
+                f"The SMTP server on {self.address} has no TLS: start it with tls=starttls or tls=implicit, "
+                "and certificate=untrusted, wrong_host or expired."
+            )
+        words = certificate_words(self.security.certificate)
+        return wait_for_rejection(self.transcript, seconds(timeout), words, self.address)
 
     # -- with ----------------------------------------------------------------------------
 

@@ -30,9 +30,12 @@ IDENTITIES = ("localhost", "127.0.0.1", "::1")
 class Certificate:
     """A server ``SSLContext`` for :data:`IDENTITIES`, and the PEM file of the CA that issued it."""
 
-    def __init__(self, context: ssl.SSLContext, ca_certificate: str) -> None:
+    def __init__(self, context: ssl.SSLContext, ca_certificate: str, authority: Any = None) -> None:
         self.context = context
         self.ca_certificate = ca_certificate
+        # The trustme CA behind the test certificate, which issues its faulty variants.
+        self.authority = authority
+        self.variants: dict[str, Certificate] = {}
 
 
 _lock = threading.Lock()
@@ -70,7 +73,7 @@ def _make_default_certificate() -> Certificate:
     certificate.configure_cert(context)
     path = _new_file("smtplibrary-test-ca-{}.pem")
     authority.cert_pem.write_to_path(str(path))
-    return Certificate(context, str(path))
+    return Certificate(context, str(path), authority)
 
 
 def issue_certificate(authority: Any, identities: Sequence[str]) -> Any:
@@ -137,6 +140,48 @@ def _new_file(pattern: str) -> Path:
         atexit.register(shutil.rmtree, _directory, ignore_errors=True)
     _written += 1
     return Path(_directory) / pattern.format(_written)
+
+
+# What a server presents with certificate=...: the test certificate, or one with exactly one
+# defect, for a test to see whether the application under test notices it.
+TEST_CERTIFICATES = ("trusted", "untrusted", "wrong_host", "expired")
+WRONG_HOST = "wrong-host.smtplibrary.invalid"
+
+
+def test_certificate(kind: str) -> Certificate:
+    """The process's test certificate (``trusted``), or a variant with one defect, made on first use:
+    ``untrusted`` (issued by another CA than the one whose file the server hands out),
+    ``wrong_host`` (by the test CA, for :data:`WRONG_HOST` only) or ``expired`` (by the test CA,
+    valid until yesterday). Every variant's ``ca_certificate`` is the test CA's file."""
+    base = default_certificate()
+    if kind == "trusted":
+        return base
+    with _lock:
+        made = base.variants.get(kind)
+        if made is None:
+            made = base.variants[kind] = _issue_variant(base, kind)
+        return made
+
+
+def _issue_variant(base: Certificate, kind: str) -> Certificate:
+    import datetime
+
+    import trustme
+
+    if kind == "untrusted":
+        issued = trustme.CA(organization_name="SMTPLibrary untrusted").issue_cert(*IDENTITIES)
+    elif kind == "wrong_host":
+        issued = base.authority.issue_cert(WRONG_HOST)
+    elif kind == "expired":
+        now = datetime.datetime.now(datetime.timezone.utc)
+        issued = base.authority.issue_cert(
+            *IDENTITIES, not_before=now - datetime.timedelta(days=30), not_after=now - datetime.timedelta(days=1)
+        )
+    else:
+        raise InvalidArgument(f"certificate must be one of {', '.join(TEST_CERTIFICATES)} or a PEM file, got {kind!r}.")
+    context = server_context()
+    issued.configure_cert(context)
+    return Certificate(context, base.ca_certificate)
 
 
 def server_context() -> ssl.SSLContext:

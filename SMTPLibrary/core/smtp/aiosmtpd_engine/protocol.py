@@ -14,6 +14,7 @@ import asyncio
 import functools
 import logging
 import warnings
+from asyncio import sslproto
 from typing import Any
 
 from aiosmtpd.smtp import MISSING, SMTP, Session, TLSSetupException, syntax
@@ -70,6 +71,8 @@ class CaptureSMTP(SMTP):
         self.services = services
         self.connections: set = set() if connections is None else connections
         self.dialogue: Dialogue | None = None
+        # Under implicit TLS: the plain transport, while its handshake goes on.
+        self._raw_transport: Any = None
 
     def _create_session(self) -> Session:
         return _Session(self.loop)
@@ -77,12 +80,15 @@ class CaptureSMTP(SMTP):
     # -- the connection --------------------------------------------------------
 
     def connection_made(self, transport: Any) -> None:
-        starting_tls = self.transport is not None  # the second call, when a STARTTLS handshake completes
-        if self.services is not None:
-            if starting_tls:
-                self.dialogue.tls_started()  # type: ignore[union-attr]
-            else:
-                self.dialogue = self.services.dialogue(transport.get_extra_info("peername"), self._close)
+        services = self.services
+        if services is not None:
+            if self.dialogue is None:  # a new connection
+                self.dialogue = services.dialogue(transport.get_extra_info("peername"), self._close)
+                if services.security.tls == "implicit":
+                    self._start_implicit_tls(transport, services.security.context)
+                    return
+            else:  # a handshake completed: STARTTLS (the second call), or implicit TLS
+                self.dialogue.tls_started()
         super().connection_made(transport)
         session = self.session
         if session is not None and session.ssl is None:
@@ -94,10 +100,48 @@ class CaptureSMTP(SMTP):
                 session.ssl["ssl_object"] = ssl_object
         self.connections.add(self)
 
+    def _start_implicit_tls(self, raw: Any, context: Any) -> None:
+        """Implicit TLS: the handshake here, then the SMTP session (greeting first) over it, so that
+        the dialogue sees a handshake the client gives up (a server given ``ssl=`` sees nothing of it).
+
+        The TLS layer is in place before this returns (``loop.start_tls`` would put it there a
+        moment later: on uvloop the client's ClientHello reached this protocol first), and it
+        calls :meth:`connection_made` itself once the handshake completes, before it hands over
+        anything the client sent (an immediate close, say). aiosmtpd's STARTTLS builds the same
+        asyncio SSLProtocol."""
+        self._raw_transport = raw
+        self.connections.add(self)
+        waiter = self.loop.create_future()
+        layer = sslproto.SSLProtocol(self.loop, self, context, waiter, server_side=True)
+        raw.set_protocol(layer)
+        layer.connection_made(raw)
+        self.loop.create_task(self._implicit_handshake(waiter))
+
+    async def _implicit_handshake(self, waiter: asyncio.Future) -> None:
+        try:
+            await waiter
+        except asyncio.CancelledError:  # the server stops
+            self._handshake_ended(ConnectionAbortedError("the server stopped during the TLS handshake"))
+            raise
+        except Exception as error:  # noqa: BLE001 - the client gave up (or left): its doing, recorded
+            self._handshake_ended(error)
+            return
+        if self.session is None:  # the connection closed before the handshake was over
+            self._handshake_ended(ConnectionResetError("the connection closed during the TLS handshake"))
+
+    def _handshake_ended(self, error: BaseException) -> None:
+        """An implicit TLS handshake that never completed: recorded, and the connection ended.
+        (The TLS layer tells the protocol of a lost connection only once it handed it over.)"""
+        self.dialogue.tls_failed(error)  # type: ignore[union-attr]
+        self._raw_transport.abort()
+        self.connection_lost(None)
+
     def connection_lost(self, error: Exception | None) -> None:
         self.connections.discard(self)
         if self.dialogue is not None:
             self.dialogue.ended()
+        if self.services is not None and self.session is None:
+            return  # the implicit TLS handshake failed: the SMTP session never started
         super().connection_lost(error)
 
     def data_received(self, data: bytes) -> None:
@@ -107,7 +151,7 @@ class CaptureSMTP(SMTP):
 
     def abort(self) -> None:
         """Drop the connection now (called on the loop thread when the server stops)."""
-        for transport in (self.transport, self._original_transport):
+        for transport in (self.transport, self._original_transport, self._raw_transport):
             if transport is not None:
                 transport.abort()
 
@@ -234,8 +278,10 @@ class CaptureSMTP(SMTP):
 
     async def handle_exception(self, error: Exception) -> str:
         if self.services is not None and isinstance(error, TLSSetupException):
-            # The client gave up the handshake (it does not trust the certificate,
-            # say): its failure, not the server's. aiosmtpd closes the connection.
+            # The client gave up the STARTTLS handshake (it does not trust the certificate,
+            # say): its doing, not the server's failure. The SSLError is the cause.
+            # aiosmtpd closes the connection and sends nothing.
+            self.dialogue.tls_failed(error.__cause__ or error)  # type: ignore[union-attr]
             return "454 4.7.0 TLS handshake failed"
         return await super().handle_exception(error)
 

@@ -1,6 +1,7 @@
 """Misbehaving on purpose, and the record of it: fault rules, what each connection met,
-the transcript of the dialogues, and the retries a client made."""
+the transcript of the dialogues, the retries a client made, and what it made of the certificate."""
 
+from .certificates import Verdict, verdict, wait_for_rejection
 from .dialogue import Dialogue
 from .retries import Attempt, find_attempts, wait_for_retries
 from .rules import STAGES, Delay, Disconnect, Faults, Reply, Rule, make_reply
@@ -18,7 +19,10 @@ __all__ = [
     "Rule",
     "Session",
     "Transcript",
+    "Verdict",
     "find_attempts",
     "make_reply",
+    "verdict",
+    "wait_for_rejection",
     "wait_for_retries",
 ]

@@ -5,7 +5,9 @@ stage (see :mod:`SMTPLibrary.core.smtp.engine`): the greeting goes through
 :meth:`Dialogue.greet` (the ``CONNECT`` stage), every reply sent through
 :meth:`Dialogue.sent`, each client byte through :meth:`Dialogue.received`,
 and the faults of a stage are asked with :meth:`Dialogue.fault` where the
-command would take effect, when :attr:`Dialogue.has_faults` says any are set.
+command would take effect, when :attr:`Dialogue.has_faults` says any are set. What
+became of a TLS handshake goes through :meth:`Dialogue.tls_started` and
+:meth:`Dialogue.tls_failed`.
 
 A rule fires on a command the server would process: the engine asks only
 then. A 4xx or 5xx reply refuses the command; ``421`` also closes the
@@ -19,6 +21,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from ..handshakes import read_failure
 from ..stats import Statistics
 from .rules import CLOSING_CODE, Action, Disconnect, Faults, Reply
 from .transcript import Transcript
@@ -41,6 +44,7 @@ class Dialogue:
         self._log = transcript.open(peer)
         stats.session_opened()
         self._greeted = False
+        self._ended = False
         self._close_after_reply = False
         # The greeting was refused: every command but QUIT gets REFUSED_SESSION.
         self.refused = False
@@ -48,7 +52,13 @@ class Dialogue:
         self.dropped = False
 
     def tls_started(self) -> None:
-        self._log.note("TLS started")
+        """The TLS handshake completed (STARTTLS, or the start of an implicit TLS connection)."""
+        self._log.tls_completed()
+
+    def tls_failed(self, error: BaseException) -> None:
+        """The TLS handshake failed with ``error``: the client gave up (it refused the certificate,
+        say, with an alert), or left. Not the server's failure: recorded, not reported."""
+        self._log.tls_failed(read_failure(error))
 
     def received(self, data: bytes) -> None:
         """Bytes from the client, as the network delivered them."""
@@ -56,8 +66,10 @@ class Dialogue:
             self._log.client(data)
 
     def ended(self) -> None:
-        """The connection is closed."""
-        self._log.end()
+        """The connection is closed (said once, however often the engine hears of it)."""
+        if not self._ended:
+            self._ended = True
+            self._log.end()
 
     @property
     def greeted(self) -> bool:

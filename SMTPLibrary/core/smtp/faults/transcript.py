@@ -6,7 +6,11 @@ and the time it was recorded:
 * ``C``: a command line from the client (secrets masked, see below),
 * ``D``: the message data of a DATA command, summarized as its size,
 * ``S``: a reply line from the server,
-* ``*``: a note from SMTPLibrary (a fault that fired).
+* ``*``: a note from SMTPLibrary (a fault that fired, a TLS handshake).
+
+What became of a TLS handshake is kept as facts of the session too (``tls``,
+``tls_alert``, ``tls_error``, and what the client did after it), which is what
+:mod:`.certificates` reads to tell whether the client refused the certificate.
 
 Everything is bounded: the newest ``max_sessions`` sessions are kept; a
 session keeps its first and last entries (``max_entries`` in all) and says
@@ -31,6 +35,7 @@ from typing import Any, TypeVar
 from ...errors import InvalidArgument
 from ...waiting import Changes, Outcome
 from ...wording import peer_address, plural
+from ..handshakes import HandshakeFailure
 from ..wire import find_end
 
 CLIENT, DATA, SERVER, NOTE = "C", "D", "S", "*"
@@ -62,6 +67,13 @@ class Session:
     ended: float | None
     entries: tuple[Entry, ...]
     dropped: bool = False
+    # None: no TLS handshake; "completed" or "failed".
+    tls: str | None = None
+    tls_alert: str | None = None  # the alert the client ended a failed handshake with ("unknown ca")
+    tls_error: str | None = None  # the failure as the server met it
+    commands_after_tls: int = 0
+    first_command_after_tls: str | None = None
+    messages_after_tls: int = 0  # message data the client finished sending after the handshake
 
     @property
     def commands(self) -> list[str]:
@@ -108,6 +120,12 @@ class Session:
             "commands": self.commands,
             "replies": self.replies,
             "text": self.text,
+            "tls": self.tls,
+            "tls_alert": self.tls_alert,
+            "tls_error": self.tls_error,
+            "commands_after_tls": self.commands_after_tls,
+            "first_command_after_tls": self.first_command_after_tls,
+            "messages_after_tls": self.messages_after_tls,
             "entries": [
                 {"time": entry.time, "direction": entry.direction, "text": entry.text} for entry in self.entries
             ],
@@ -117,7 +135,23 @@ class Session:
 class _Record:
     """A session as it is recorded: its first entries, then a ring of its last ones."""
 
-    __slots__ = ("dropped", "ended", "head", "head_size", "left_out", "number", "peer", "started", "tail")
+    __slots__ = (
+        "commands_after_tls",
+        "dropped",
+        "ended",
+        "first_command_after_tls",
+        "head",
+        "head_size",
+        "left_out",
+        "messages_after_tls",
+        "number",
+        "peer",
+        "started",
+        "tail",
+        "tls",
+        "tls_alert",
+        "tls_error",
+    )
 
     def __init__(self, number: int, peer: tuple | None, head_size: int, tail_size: int) -> None:
         self.number = number
@@ -125,6 +159,13 @@ class _Record:
         self.started = time.time()
         self.ended: float | None = None
         self.dropped = False
+        self.tls: str | None = None
+        self.tls_alert: str | None = None
+        self.tls_error: str | None = None
+        # What the client sent once TLS was up.
+        self.commands_after_tls = 0
+        self.first_command_after_tls: str | None = None
+        self.messages_after_tls = 0
         self.head: list[Entry] = []
         self.head_size = head_size
         self.tail: deque[Entry] = deque(maxlen=tail_size)
@@ -143,7 +184,20 @@ class _Record:
         if self.left_out:
             entries.append(Entry(self.tail[0].time, NOTE, f"{plural(self.left_out, 'entry', 'entries')} left out"))
         entries.extend(self.tail)
-        return Session(self.number, self.peer, self.started, self.ended, tuple(entries), self.dropped)
+        return Session(
+            self.number,
+            self.peer,
+            self.started,
+            self.ended,
+            tuple(entries),
+            self.dropped,
+            self.tls,
+            self.tls_alert,
+            self.tls_error,
+            self.commands_after_tls,
+            self.first_command_after_tls,
+            self.messages_after_tls,
+        )
 
 
 class Transcript:
@@ -186,6 +240,23 @@ class Transcript:
             text = f"{text[: self.max_line]}... ({size} {unit})"
         with self._changes:
             record.add(Entry(time.time(), direction, text, finished))
+            self._changes.changed()
+
+    def _tls(self, record: _Record, outcome: str, alert: str | None = None, error: str | None = None) -> None:
+        with self._changes:
+            record.tls, record.tls_alert, record.tls_error = outcome, alert, error
+            self._changes.changed()
+
+    def _after_tls(self, record: _Record, command: str | None = None) -> None:
+        """Count a command (or, without one, a message) the client sent over TLS."""
+        if record.tls != "completed":
+            return
+        with self._changes:
+            if command is None:
+                record.messages_after_tls += 1
+            else:
+                record.commands_after_tls += 1
+                record.first_command_after_tls = record.first_command_after_tls or command
             self._changes.changed()
 
     def _end(self, record: _Record, dropped: bool) -> None:
@@ -253,12 +324,25 @@ class SessionLog:
     def note(self, text: str) -> None:
         self._transcript._add(self._record, NOTE, text)
 
+    def tls_completed(self) -> None:
+        """The TLS handshake is done: what the client sends from now on, it sends over TLS."""
+        self.note("TLS started")
+        self._transcript._tls(self._record, "completed")
+
+    def tls_failed(self, failure: HandshakeFailure) -> None:
+        """The TLS handshake failed: with the alert the client sent, if it sent one."""
+        self.note(str(failure))
+        self._transcript._tls(self._record, "failed", failure.alert, failure.error)
+
     def dropped(self) -> None:
         """The server dropped the connection (a fault), rather than the client closing it."""
         self._transcript._end(self._record, dropped=True)
 
     def end(self) -> None:
         """The connection is closed: record what the client left unfinished."""
+        record = self._record
+        if record.tls == "completed" and not record.commands_after_tls and not self._pending_size:
+            self.note("the client closed the connection after the TLS handshake without sending a command")
         if self._in_data:
             self._transcript._add(
                 self._record, DATA, f"{plural(self._data_size, 'byte')} of message data, unfinished", finished=False
@@ -278,6 +362,7 @@ class SessionLog:
         # The message ends with the CRLF before the dot (bytes of the tail were counted already).
         self._data_size += end - len(b".\r\n")
         self._transcript._add(self._record, DATA, f"{plural(self._data_size, 'byte')} of message data")
+        self._transcript._after_tls(self._record)
         self._in_data = False
         return data[end:]
 
@@ -317,5 +402,6 @@ class SessionLog:
                     text = f"{words[0]} {words[1]} {MASK}"
                     size = len(text)
         self._transcript._add(self._record, CLIENT, text, size, "bytes")
+        self._transcript._after_tls(self._record, text)
         if suffix:
             self._transcript._add(self._record, NOTE, suffix)
