@@ -15,8 +15,9 @@ from importlib.metadata import requires
 from pathlib import Path
 
 DISTRIBUTION = "robotframework-smtplibrary"
-# Extras that bring code users run (not test tools): the message checks' libraries.
-RUNTIME_EXTRAS = ("checks",)
+# Extras that bring code users run (not test tools): the message checks' libraries, behave for the
+# steps, Robot's remote server. (imap's pymap is pinned to the one version the adapter was checked with.)
+RUNTIME_EXTRAS = ("checks", "behave", "remote")
 
 
 def runtime_requirements() -> list[str]:
