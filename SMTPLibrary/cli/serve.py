@@ -16,7 +16,9 @@ import time
 from typing import Any
 
 from ..core import SMTPLibraryError, SMTPServer
+from ..core.smtp import HIDEABLE
 from ..version import __version__
+from . import misbehaviour
 from .arguments import add_server_options, server_options
 from .console import Console, ConsoleStore, final_statistics, periodic_statistics
 from .signals import StopSignals
@@ -39,6 +41,12 @@ examples:
                                               STARTTLS with a test certificate (the CA file to
                                               trust is printed) and AUTH for user app
   python -m SMTPLibrary serve --port 0        the same command; port 0 picks a free port
+  smtplibrary serve --fault RCPT:451:2 --rate-limit 10/1m --chaos 0.2:451:RCPT --seed 42
+                                              refuse the next two RCPT commands, at most 10
+                                              messages a minute, and fail one RCPT in five, the
+                                              same ones every run
+  smtplibrary serve --hide-extensions PIPELINING SMTPUTF8
+                                              a server without these extensions
 
 Ctrl+C or SIGTERM stops the server, prints the final statistics and exits 0.
 Exit status 2: the server could not start (port in use, bad mailbox path...).
@@ -82,6 +90,7 @@ def register(subparsers: Any) -> None:
         },
         groups={"maildir": where, "mbox": where},
     )
+    misbehaviour.add_options(parser)
     parser.add_argument(
         "--stats-interval",
         type=_seconds,
@@ -111,6 +120,7 @@ def run(options: argparse.Namespace) -> int:
     try:
         # The console is the last store: a message's line shows once it is on disk.
         server = SMTPServer(**chosen, stores=[ConsoleStore(out, options.verbose)])
+        faults = misbehaviour.apply(server, options)
         with StopSignals() as signals:
             server.start()
             try:
@@ -118,7 +128,7 @@ def run(options: argparse.Namespace) -> int:
                 disk = [store for store in server.storage.stores if not isinstance(store, ConsoleStore)]
                 if disk:
                     out.print(f"Also writing to: {', '.join(map(str, disk))}.")
-                for line in security_lines(server):
+                for line in [*security_lines(server), *faults]:
                     out.print(line)
                 out.print("Ctrl+C stops.")
                 return serve(server, signals, options.stats_interval, out)
@@ -150,10 +160,16 @@ def security_lines(server: SMTPServer) -> list[str]:
         lines.append(f"TLS: {server.tls}.")
         if server.ca_certificate:
             lines.append(f"Clients can trust the test CA in {server.ca_certificate}.")
-    users = server.security.user_names
-    if users:
-        where = "over TLS only" if not server.security.allow_plaintext_auth else "with or without TLS"
-        lines.append(f"AUTH PLAIN and LOGIN for {', '.join(users)}, {where}.")
+    security = server.security
+    users = security.user_names
+    if users and "AUTH" not in security.hidden:
+        where = "over TLS only" if not security.allow_plaintext_auth else "with or without TLS"
+        lines.append(f"AUTH {' and '.join(sorted(security.mechanisms, reverse=True))} for {', '.join(users)}, {where}.")
+    low, high = security.tls_versions
+    if low or high:
+        lines.append(f"TLS versions: {low or 'any'} to {high or 'any'}.")
+    if security.hide_extensions:
+        lines.append(f"Not offered: {', '.join(name for name in HIDEABLE if name in security.hidden)}.")
     return lines
 
 

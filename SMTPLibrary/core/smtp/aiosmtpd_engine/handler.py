@@ -38,8 +38,8 @@ class CaptureHandler:
         return self.services.security.ehlo(session.ssl is not None, responses)
 
     async def handle_AUTH(self, server: Any, session: Any, envelope: Any, args: list[str]) -> Any:
-        # A refusal (no credentials, or no TLS), or MISSING: aiosmtpd goes on with the login.
-        refusal = self.services.security.auth_refusal(session.ssl is not None)
+        # A refusal (no credentials, a hidden mechanism, or no TLS), or MISSING: aiosmtpd goes on with the login.
+        refusal = self.services.security.auth_refusal(session.ssl is not None, args[0])
         return MISSING if refusal is None else refusal
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:

@@ -6,7 +6,7 @@ and the time it was recorded:
 * ``C``: a command line from the client (secrets masked, see below),
 * ``D``: the message data of a DATA command, summarized as its size,
 * ``S``: a reply line from the server,
-* ``*``: a note from SMTPLibrary (a fault that fired).
+* ``*``: a note from SMTPLibrary (a fault that fired, commands the client pipelined).
 
 Everything is bounded: the newest ``max_sessions`` sessions are kept; a
 session keeps its first and last entries (``max_entries`` in all) and says
@@ -226,11 +226,16 @@ class SessionLog:
         self._in_data = False
         self._data_tail = b""
         self._data_size = 0
+        self._read_commands: list[str] = []
 
     def client(self, data: bytes) -> None:
-        """Bytes received from the client."""
+        """Bytes received from the client. Several commands in one read mean the client pipelined
+        them (RFC 2920): a note says so, which a test of a server without PIPELINING looks for."""
+        self._read_commands.clear()
         while data:
             data = self._data(data) if self._in_data else self._line(data)
+        if len(self._read_commands) > 1:
+            self._transcript._add(self._record, NOTE, f"pipelined: {', '.join(self._read_commands)} came in one read")
 
     def server(self, status: str) -> None:
         """A reply as pushed to the client (several lines separated by CRLF)."""
@@ -312,5 +317,6 @@ class SessionLog:
                     text = f"{words[0]} {words[1]} {MASK}"
                     size = len(text)
         self._transcript._add(self._record, CLIENT, text, size, "bytes")
+        self._read_commands.append(text.split(" ", 1)[0].upper() if text != MASK else MASK)
         if suffix:
             self._transcript._add(self._record, NOTE, suffix)
