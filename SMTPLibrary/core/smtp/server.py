@@ -199,7 +199,7 @@ class SMTPServer:
                 if self.storage is not None and not self.storage.close(timeout):
                     raise self.storage.stalled(timeout)
 
-    def reconfigure(self, timeout: float = 5.0, **changes: Any) -> None:
+    def reconfigure(self, **changes: Any) -> None:
         """Change server options (``hide_extensions=["PIPELINING"]``, ``tls_max_version="TLSv1.2"``...).
 
         A running server restarts on the same port to apply them: open connections are
@@ -218,11 +218,11 @@ class SMTPServer:
         with self._lock:
             running = self._thread is not None
             if running:
-                self.stop(timeout)
+                self.stop()
             self.options, self.security = options, security
             self.host, self.port = options.host, options.port
             if running:
-                self.start(timeout)
+                self.start()
 
     def clear(self, *, faults: bool = False) -> None:
         """Start afresh: empty the mailbox (its disk copies too), forget the transcript and zero
