@@ -39,7 +39,7 @@ def test_without_a_seed_one_is_chosen_and_kept_to_replay():
     chaos = Chaos(0.5)
     assert isinstance(chaos.seed, int)
     assert draws(chaos, ["RCPT"]) == draws(Chaos(0.5, seed=chaos.seed), ["RCPT"])
-    assert str(chaos) == f"chaos: 50% of RCPT commands fail with 451, seed {chaos.seed}"
+    assert str(chaos) == f"chaos failing 50% of RCPT commands with 451, seed {chaos.seed}"
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ class MisbehaviourKeywords(LibraryContext):
         | Set SMTP Rate Limit | 1  | 10 s     | 451 | 4.7.1 Slow down | sender |
         """
         limit = self.server().faults.rate_limit(messages, per.total_seconds(), code, text, scope)
-        logger.info(f"Rate limit set: {limit}, refused with {limit.reply.code} {limit.reply.text}.")
+        logger.info(f"Fault rule added: {limit}, refusing with {limit.reply.status}.")
 
     @keyword("Set SMTP Chaos")
     def set_smtp_chaos(
@@ -82,7 +82,7 @@ class MisbehaviourKeywords(LibraryContext):
         | ${seed} =      | Set SMTP Chaos | 0.1 | 421 | MAIL |
         """
         chaos = self.server().faults.chaos(probability, codes, stages, seed)
-        logger.info(f"Chaos set: {chaos}. Give seed={chaos.seed} to replay this run.")
+        logger.info(f"Fault rule added: {chaos}. Give seed={chaos.seed} to replay this run.")
         return chaos.seed
 
     @keyword("Set SMTP Stall")
@@ -118,4 +118,4 @@ class MisbehaviourKeywords(LibraryContext):
         """
         seconds = None if duration is None else duration.total_seconds()
         stall = self.server().faults.stall(after_bytes, seconds, then, count)
-        logger.info(f"Stall set: {stall}.")
+        logger.info(f"Fault rule added: {stall}.")

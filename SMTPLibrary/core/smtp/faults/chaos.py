@@ -106,7 +106,7 @@ class Chaos:
     def __str__(self) -> str:
         codes = ", ".join(map(str, self.codes))
         stages = ", ".join(self.stages)
-        return f"chaos: {self.probability * 100:g}% of {stages} commands fail with {codes}, seed {self.seed}"
+        return f"chaos failing {self.probability * 100:g}% of {stages} commands with {codes}, seed {self.seed}"
 
     def __repr__(self) -> str:
         return f"<Chaos {self}>"
