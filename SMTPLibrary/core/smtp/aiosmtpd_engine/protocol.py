@@ -236,10 +236,10 @@ class CaptureSMTP(SMTP):
         stage = HOOK_STAGES.get(command)
         if stage is None or self.dialogue is None:
             return await super()._call_handler_hook(command, *args)
-        if command != "DATA":
+        security = self.services.security  # type: ignore[union-attr]
+        if command != "DATA" and (self._parameter_refusal is not None or security.refuses_non_ascii):
             # What a server without an extension refuses, before any fault rule (they fire on
             # commands the server would process).
-            security = self.services.security  # type: ignore[union-attr]
             refusal, self._parameter_refusal = self._parameter_refusal, None
             refusal = refusal or security.address_refusal(args[0], sender=command == "MAIL")
             if refusal is not None:

@@ -235,7 +235,8 @@ class SessionLog:
         while data:
             data = self._data(data) if self._in_data else self._line(data)
         if len(self._read_commands) > 1:
-            self._transcript._add(self._record, NOTE, f"pipelined: {', '.join(self._read_commands)} came in one read")
+            verbs = [text if text == MASK else text.split(" ", 1)[0].upper() for text in self._read_commands]
+            self._transcript._add(self._record, NOTE, f"pipelined: {', '.join(verbs)} came in one read")
 
     def server(self, status: str) -> None:
         """A reply as pushed to the client (several lines separated by CRLF)."""
@@ -317,6 +318,6 @@ class SessionLog:
                     text = f"{words[0]} {words[1]} {MASK}"
                     size = len(text)
         self._transcript._add(self._record, CLIENT, text, size, "bytes")
-        self._read_commands.append(text.split(" ", 1)[0].upper() if text != MASK else MASK)
+        self._read_commands.append(text)
         if suffix:
             self._transcript._add(self._record, NOTE, suffix)
