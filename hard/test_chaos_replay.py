@@ -29,9 +29,9 @@ def soak(seed: int, messages: int = MESSAGES) -> tuple[list[str], list[str]]:
                         pass  # the soak goes on, as an application with a queue would
             # The transcript keeps the last 50 sessions: each is read once it has ended.
             ended = server.transcript.wait(
-                lambda found, number=connection + 1: found[-1]
-                if found and found[-1].number == number and found[-1].ended
-                else None,
+                lambda found, number=connection + 1: (
+                    found[-1] if found and found[-1].number == number and found[-1].ended else None
+                ),
                 10,
             ).result
             assert ended is not None, server.transcript.sessions()[-1]
