@@ -16,6 +16,7 @@ from .keywords.faults import FaultKeywords
 from .keywords.imap import IMAPKeywords
 from .keywords.isolation import IsolationKeywords
 from .keywords.mailbox import MailboxKeywords
+from .keywords.misbehaviour import MisbehaviourKeywords
 from .keywords.security import SecurityKeywords
 from .keywords.server import ServerKeywords
 from .version import __version__
@@ -29,6 +30,7 @@ class SMTPLibrary(
     SecurityKeywords,
     FaultKeywords,
     IMAPKeywords,
+    MisbehaviourKeywords,
     IsolationKeywords,
     CheckKeywords,
     CertificateKeywords,
@@ -85,7 +87,7 @@ class SMTPLibrary(
     | size           | The size of ``raw`` in bytes. |
     | seq            | Its number on its server, from 1; failures name messages by it. |
     | peer           | Client address as ``(host, port)``. |
-    | helo           | The name the client gave in ``HELO``/``EHLO``. |
+    | helo           | The name the client gave in ``HELO`` or ``EHLO``. |
     | authenticated_as | The user name the client logged in with, ``None`` without login. |
     | tls            | ``None`` without TLS, else a dictionary with ``version``, ``cipher``, ``bits`` and ``mode``. |
     | mail_options   | ESMTP parameters of ``MAIL FROM``, as a list: ``SIZE=1234``, ``BODY=8BITMIME``, ``SMTPUTF8``. |
@@ -561,6 +563,89 @@ class SMTPLibrary(
     transcript was last forgotten counts: since the test started (with the
     default ``auto_reset=test``, see `Isolation`) or since the last
     `Reset Mailbox`, whichever came later. Check retries around one message.
+
+    = More ways to misbehave =
+
+    Per-stage replies cannot say everything a real server does. These can:
+
+    | = What = | = How = |
+    | A server without an extension | `Start SMTP Server` ``hide_extensions=PIPELINING, SMTPUTF8`` |
+    | A server that speaks only some TLS versions | `Start SMTP Server` ``tls_min_version=TLSv1.3`` |
+    | A provider's rate limit | `Set SMTP Rate Limit` ``10    1 minute`` |
+    | Random failures a soak run can replay | `Set SMTP Chaos` ``0.2    seed=42`` |
+    | A connection that stalls half-way through the data | `Set SMTP Stall` ``1000    2 s`` |
+
+    `Clear SMTP Faults` removes rate limits, chaos and stalls with the other
+    rules; each test starts without them (see `Isolation`).
+
+    == Hidden extensions ==
+
+    ``hide_extensions`` takes ``PIPELINING``, ``SIZE``, ``8BITMIME``,
+    ``SMTPUTF8``, ``STARTTLS``, ``AUTH``, ``AUTH=LOGIN`` and ``AUTH=PLAIN``, as a
+    list or separated by commas. A hidden extension is left out of the EHLO
+    reply, and its command or parameter is refused as a server without it
+    refuses it, with the code the RFCs give:
+
+    | = Hidden = | = The client sends = | = Reply = |
+    | STARTTLS | ``STARTTLS`` | ``502 5.5.1 Command not implemented`` (RFC 5321 4.2.4) |
+    | AUTH | ``AUTH ...`` | ``502 5.5.1 Command not implemented`` |
+    | AUTH=PLAIN, AUTH=LOGIN | ``AUTH PLAIN ...`` | ``504 5.5.4 Unrecognized authentication type`` (RFC 4954 4) |
+    | SIZE | ``MAIL ... SIZE=1000`` | ``555 5.5.4 SIZE=1000 not accepted: ...`` (RFC 5321 4.1.1.11) |
+    | 8BITMIME | ``MAIL ... BODY=8BITMIME`` | ``555 5.5.4 BODY=8BITMIME not accepted: ...`` |
+    | SMTPUTF8 | ``MAIL ... SMTPUTF8`` | ``555 5.5.4 SMTPUTF8 not accepted: ...`` |
+    | SMTPUTF8 | ``MAIL FROM:<jörg@bücher.example>`` | ``550 5.6.7 Non-ASCII addresses ...`` (RFC 6531 3.5) |
+    | SMTPUTF8 | ``RCPT TO:<jörg@bücher.example>`` | ``553 5.6.7 Non-ASCII addresses ...`` |
+
+    Hiding 8BITMIME hides SMTPUTF8 too (RFC 6531 requires 8BITMIME of a server
+    offering SMTPUTF8); hiding both AUTH mechanisms hides AUTH. The size
+    limit still applies with SIZE hidden (``552`` after the data), and 8-bit
+    data sent without 8BITMIME is stored as it came, as real servers do.
+
+    The server advertises PIPELINING unless it is hidden: it answers
+    pipelined commands in order. Hidden, a client that pipelines anyway is
+    still answered (refusing it would be a policy, not the protocol), and
+    the transcript notes ``pipelined: MAIL, RCPT, DATA came in one read``, so
+    a test can tell that the client did not wait for each reply.
+
+    | Start SMTP Server | hide_extensions=STARTTLS | tls=starttls |
+    | Start SMTP Server | hide_extensions=AUTH=PLAIN | credentials=alice:s3cret | allow_plaintext_auth=True |
+
+    == TLS versions ==
+
+    ``tls_min_version`` and ``tls_max_version`` (``TLSv1.2``, ``TLSv1.3``) limit
+    what the server accepts, with ``tls=starttls`` or ``tls=implicit``. A
+    client limited to other versions fails its handshake; after STARTTLS the
+    transcript notes ``TLS handshake failed: UNSUPPORTED_PROTOCOL``. Python 3.11
+    to 3.13 close the connection without sending the TLS alert (CPython issue
+    98078), so the client reports an unexpected end of file rather than
+    ``protocol version``.
+
+    | Start SMTP Server | tls=starttls | tls_min_version=TLSv1.3 |
+
+    == Rate limits ==
+
+    `Set SMTP Rate Limit` refuses ``MAIL`` once so many messages were accepted
+    within a sliding window, per connection, per sender or for the whole
+    server. With ``421`` (the default) the server then closes the
+    connection, as providers do; nothing the client pipelined after the
+    refused command is carried out or answered.
+
+    | Rate-limited mail is sent later, once
+    |     Set SMTP Rate Limit    2    1 s    scope=server
+    |     Send The Newsletter
+    |     Message Count Should Be    3
+
+    == Chaos ==
+
+    `Set SMTP Chaos` fails a share of the commands of some stages at random,
+    from a generator seeded with the seed it returns and logs: run a soak
+    test again with that seed to get the same failures.
+
+    == Stalls ==
+
+    `Set SMTP Stall` stops reading inside DATA, after so many bytes, to test
+    client timeouts and partial sends; nothing of an interrupted message is
+    stored.
 
     = Persistent mailboxes =
 

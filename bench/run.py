@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, imap, latency, matching, memory, robot_overhead, startstop, throughput
+from . import before, checks, imap, latency, matching, memory, robot_overhead, startstop, throughput
 from .machine import describe
 from .servers import BareAiosmtpd, Library, SmtpSink, loops
 from .stats import median, percentile, spread
@@ -40,11 +40,13 @@ class Counts:
     robot_repeats: int = 5
     imap_messages: int = 1000
     check_runs: int = 50
+    # Messages of the two servers whose instructions are subtracted (None: not counted; ~9 s per server).
+    instructions: tuple[int, int] | None = (20, 220)
 
 
 QUICK = Counts(
     repeats=1,
-    throughput={(1, 1 * KB): 10, (8, 100 * KB): 10},
+    throughput={(1, 1 * KB): 10, (8, 1 * KB): 10, (8, 100 * KB): 10},
     latency_rounds=5,
     start_stop=2,
     matching=(100, 300),
@@ -55,6 +57,7 @@ QUICK = Counts(
     robot_repeats=1,
     imap_messages=10,
     check_runs=3,
+    instructions=None,
 )
 
 
@@ -311,6 +314,48 @@ def section_checks(counts: Counts, rows: list[Row], log) -> None:
     rows.append(Row(section, "first checks of a fresh process (pyspf and the Public Suffix List loaded then)", fresh))
 
 
+def section_before(counts: Counts, rows: list[Row], log, reference: str = before.REFERENCE) -> None:
+    section = f"9. No faults set: as fast as before (this tree against SMTPLibrary at {reference})"
+    loop = loops()[-1]
+    tree = before.checkout(reference)
+    if tree is None:
+        rows.append(Row(section, "throughput", f"not measured: commit {reference} is not in this clone"))
+        return
+    driver = throughput.Driver(find_postfix())
+    now = before.ChildLibrary(loop, None, f"SMTPLibrary, this tree ({loop})")
+    then = before.ChildLibrary(loop, tree, f"SMTPLibrary at {reference} ({loop})")
+    try:
+        for (sessions, size), count in counts.throughput.items():
+            if size > 1 * KB:
+                continue  # the fault checks are per command and per read: small messages show them most
+            rates: dict[str, list[float]] = {now.label: [], then.label: []}
+            for repeat in range(counts.repeats):
+                # Each goes first in turn: whatever the first run of a round pays, both pay it.
+                for target in (now, then) if repeat % 2 else (then, now):
+                    rates[target.label].append(throughput.run(target, driver, sessions, size, count))
+            ours, reference_rates = rates[now.label], rates[then.label]
+            ratio = median(ours) / median(reference_rates)
+            log(f"before/after {sessions} session(s): now {median(ours):.0f}/s, then {median(reference_rates):.0f}/s")
+            where = f"{size_text(size)}, {sessions} session{'s' if sessions > 1 else ''}, {count} messages"
+            rows.append(Row(section, f"{where}: {now.label}", f"{median(ours):.0f}/s ({spread(ours)})",
+                            f"{then.label} {median(reference_rates):.0f}/s ({spread(reference_rates)})", ratio,
+                            ">= 0.9x (within noise)", ratio >= 0.9))  # fmt: skip
+        figure = "instructions per message (valgrind callgrind, 1 KB, one connection each)"
+        if counts.instructions is None:
+            rows.append(Row(section, figure, "not counted with --quick"))
+        else:
+            ours = before.instructions(None, loop, *counts.instructions)
+            theirs = before.instructions(tree, loop, *counts.instructions)
+            if ours is None or theirs is None:
+                rows.append(Row(section, figure, "not counted: valgrind is not installed"))
+            else:
+                log(f"instructions per message: now {ours:,.0f}, then {theirs:,.0f}")
+                rows.append(Row(section, f"{figure}: this tree", f"{ours:,.0f}", f"at {reference}: {theirs:,.0f}",
+                                ours / theirs, "<= 1.02x", ours / theirs <= 1.02))  # fmt: skip
+    finally:
+        before.remove(tree)
+
+
 SECTIONS = {
     "throughput": section_throughput,
     "latency": section_latency,
@@ -320,6 +365,7 @@ SECTIONS = {
     "robot": section_robot,
     "imap": section_imap,
     "checks": section_checks,
+    "before": section_before,
 }
 
 

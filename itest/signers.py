@@ -1,6 +1,6 @@
 """Signers this project did not write, driven from tests: OpenDKIM (Debian package ``opendkim``: its
 milter binary's test mode, ``opendkim -t``, signs or verifies a message file) and nodemailer (npm,
-installed into itest/nodemailer by .ci/nodemailer)."""
+installed into itest/node by .ci/node-clients)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NODEMAILER = ROOT / "itest" / "nodemailer"
+NODE = ROOT / "itest" / "node"
 _INSERTED = re.compile(r"### INSHEADER: idx=\d+ hname='([^']*)' hvalue='([^']*)'", re.S)
 
 
 def install_nodemailer() -> None:
     """nodemailer at the version its lockfile pins (nothing to do when it is there already)."""
-    done = subprocess.run([str(ROOT / ".ci" / "nodemailer")], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f".ci/nodemailer failed: {done.stdout}{done.stderr}"
+    done = subprocess.run([str(ROOT / ".ci" / "node-clients")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f".ci/node-clients failed: {done.stdout}{done.stderr}"
 
 
 def _opendkim(config: Path, message: Path) -> str:
@@ -77,8 +77,6 @@ def nodemailer(mail: dict, dkim: dict | None = None, port: int | None = None) ->
     """A message composed by nodemailer, signed when ``dkim`` is given (``{'domainName', 'keySelector',
     'privateKeyPath'}``): its bytes, or, with ``port``, what the server replied once it was sent there."""
     argument = json.dumps({"mail": mail, "dkim": dkim, "port": port})
-    done = subprocess.run(
-        ["node", str(NODEMAILER / "sign.mjs"), argument], capture_output=True, timeout=60, cwd=NODEMAILER
-    )
+    done = subprocess.run(["node", str(NODE / "sign.mjs"), argument], capture_output=True, timeout=60, cwd=NODE)
     assert done.returncode == 0, f"nodemailer failed: {done.stderr.decode(errors='replace')}"
     return done.stdout

@@ -33,7 +33,32 @@ def test_client_bytes_become_lines_however_they_arrive():
     log = bytewise.open(PEER)
     for byte in data:
         log.client(bytes([byte]))
-    assert lines(whole) == lines(bytewise) == ["C: EHLO app.test", "C: MAIL FROM:<a@example.com>", "C: NOOP"]
+    commands = ["C: EHLO app.test", "C: MAIL FROM:<a@example.com>", "C: NOOP"]
+    assert lines(bytewise) == commands
+    # Three commands in one read: the client pipelined them, and a note says so.
+    assert lines(whole) == [*commands, "*: pipelined: EHLO, MAIL, NOOP came in one read"]
+
+
+def test_only_several_commands_in_one_read_are_pipelining():
+    transcript = Transcript()
+    dialogue(
+        transcript,
+        b"EHLO app.test\r\n",
+        "250 OK",
+        b"MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n",
+        "250 OK",
+        "250 OK",
+        "354 Go ahead",
+        b"Subject: x\r\n\r\nMAIL FROM:<not@a.command>\r\n.\r\nQUIT\r\n",
+        "250 OK",
+        b"AUTH LOGIN\r\nc2VjcmV0\r\n",
+    )
+    notes = [line for line in lines(transcript) if line.startswith("*:")]
+    # Message data is no command; an AUTH answer sent ahead is, masked.
+    assert notes == [
+        "*: pipelined: MAIL, RCPT, DATA came in one read",
+        "*: pipelined: AUTH, ******** came in one read",
+    ]
 
 
 def test_message_data_is_summarized_as_its_size_wherever_the_chunks_are_cut():

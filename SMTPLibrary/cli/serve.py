@@ -17,9 +17,10 @@ from typing import Any
 
 from ..core import SMTPLibraryError, SMTPServer
 from ..core.imap import require_imap
-from ..core.smtp import certificate_words
+from ..core.smtp import HIDEABLE, certificate_words
 from ..core.wording import format_address
 from ..version import __version__
+from . import misbehaviour
 from .arguments import add_server_options, port_number, server_options
 from .console import Console, ConsoleStore, final_statistics, periodic_statistics
 from .signals import StopSignals
@@ -45,6 +46,12 @@ examples:
   smtplibrary serve --imap-port 1143 --pop3-port 1110
                                               also serve the mail over IMAP and POP3: each recipient
                                               logs in with its address as user name and password
+  smtplibrary serve --fault RCPT:451:2 --rate-limit 10/1m --chaos 0.2:451:RCPT --seed 42
+                                              refuse the next two RCPT commands, at most 10
+                                              messages a minute, and fail one RCPT in five, the
+                                              same ones every run
+  smtplibrary serve --hide-extensions PIPELINING SMTPUTF8
+                                              a server without these extensions
 
 Ctrl+C or SIGTERM stops the server, prints the final statistics and exits 0.
 Exit status 2: the server could not start (port in use, bad mailbox path...).
@@ -94,6 +101,7 @@ def register(subparsers: Any) -> None:
         },
         groups={"maildir": where, "mbox": where},
     )
+    misbehaviour.add_options(parser)
     parser.add_argument(
         "--imap-port",
         type=port_number,
@@ -138,6 +146,7 @@ def run(options: argparse.Namespace) -> int:
         if options.imap_port is not None or options.pop3_port is not None:
             require_imap()  # before anything starts: one sentence on what to install
         server = SMTPServer(**chosen, stores=[ConsoleStore(out, options.verbose)])
+        faults = misbehaviour.apply(server, options)
         with StopSignals() as signals:
             server.start()
             try:
@@ -145,7 +154,7 @@ def run(options: argparse.Namespace) -> int:
                 disk = [store for store in server.storage.stores if not isinstance(store, ConsoleStore)]
                 if disk:
                     out.print(f"Also writing to: {', '.join(map(str, disk))}.")
-                for line in security_lines(server):
+                for line in [*security_lines(server), *faults]:
                     out.print(line)
                 for line in mail_view_lines(server, options.imap_port, options.pop3_port):
                     out.print(line)
@@ -200,10 +209,16 @@ def security_lines(server: SMTPServer) -> list[str]:
             )
         elif server.ca_certificate:
             lines.append(f"Clients can trust the test CA in {server.ca_certificate}.")
-    users = server.security.user_names
-    if users:
-        where = "over TLS only" if not server.security.allow_plaintext_auth else "with or without TLS"
-        lines.append(f"AUTH PLAIN and LOGIN for {', '.join(users)}, {where}.")
+    security = server.security
+    users = security.user_names
+    if users and "AUTH" not in security.hidden:
+        where = "over TLS only" if not security.allow_plaintext_auth else "with or without TLS"
+        lines.append(f"AUTH {' and '.join(sorted(security.mechanisms, reverse=True))} for {', '.join(users)}, {where}.")
+    low, high = security.tls_versions
+    if low or high:
+        lines.append(f"TLS versions: {low or 'any'} to {high or 'any'}.")
+    if security.hide_extensions:
+        lines.append(f"Not offered: {', '.join(name for name in HIDEABLE if name in security.hidden)}.")
     return lines
 
 

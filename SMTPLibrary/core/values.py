@@ -134,3 +134,19 @@ def refuse_misnamed(value: object, argument: str, accepted: Iterable[str], on_pu
         f"{', '.join(accepted)}.{guess}"
         f"{purpose}"
     )
+
+
+def duration(value: object, name: str) -> float:
+    """A length of time longer than 0 seconds, read as :func:`seconds` reads it; a unit alone is one
+    of it (``minute``, ``hour``: what "10 messages per minute" says)."""
+    if isinstance(value, str) and _unit(value.strip()) is not None:
+        value = f"1 {value.strip()}"
+    try:
+        result = seconds(value, name)
+    except InvalidArgument:
+        raise InvalidArgument(
+            f"{name} must be a duration such as '1 minute', '10 s' or '500 ms', got {value!r}."
+        ) from None
+    if result <= 0:
+        raise InvalidArgument(f"{name} must be a duration longer than 0 seconds, got {value!r}.")
+    return result

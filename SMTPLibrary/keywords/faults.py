@@ -97,6 +97,10 @@ class FaultKeywords(LibraryContext):
     def clear_smtp_faults(self) -> None:
         """Removes every fault rule of the current server: it behaves normally again.
 
+        Rate limits, chaos and stalls go too (`Set SMTP Rate Limit`, `Set SMTP
+        Chaos`, `Set SMTP Stall`); hidden extensions and TLS versions, being
+        options of the server, stay.
+
         `Reset Mailbox` leaves the rules alone; stopping the server keeps them
         for its next start.
 

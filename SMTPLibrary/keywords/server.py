@@ -113,6 +113,15 @@ class ServerKeywords(LibraryContext):
           that UTF-8 addresses are accepted. ``False`` makes a 7-bit server.
         - ``server_hostname``: the name the server gives in its greeting and
           its reply to ``EHLO`` (``localhost`` by default).
+        - ``hide_extensions``: ESMTP extensions the server does not offer,
+          as a list or separated by commas: ``PIPELINING``, ``SIZE``,
+          ``8BITMIME``, ``SMTPUTF8``, ``STARTTLS``, ``AUTH``, ``AUTH=LOGIN``,
+          ``AUTH=PLAIN``. They are left out of the reply to ``EHLO``, and their
+          commands and parameters are refused as a server without them
+          refuses them; see `Hidden extensions`. PIPELINING is advertised
+          unless hidden.
+        - ``tls_min_version``, ``tls_max_version``: ``TLSv1.2`` or ``TLSv1.3``,
+          the oldest and newest TLS version the server accepts (see `TLS versions`).
 
         | ${port} =         | Start SMTP Server |
         | Start SMTP Server | port=2525         |
@@ -123,6 +132,8 @@ class ServerKeywords(LibraryContext):
         | ${port} =         | Start SMTP Server | tls=starttls | credentials=alice:s3cret | auth_required=True |
         | ${port} =         | Start SMTP Server | credentials=alice:s3cret, bob:pa:ss | allow_plaintext_auth=True |
         | ${port} =         | Start SMTP Server | size_limit=1000000 | smtputf8=False |
+        | ${port} =         | Start SMTP Server | hide_extensions=PIPELINING, SMTPUTF8 |
+        | ${port} =         | Start SMTP Server | tls=starttls | tls_min_version=TLSv1.3 |
         | Start SMTP Server | max_messages=1000 |
         | Start SMTP Server | maildir=${OUTPUT DIR}/maildir | latest=${OUTPUT DIR}/latest.eml |
         """

@@ -39,9 +39,34 @@ A dropped connection is retried and the confirmation arrives once
     Message Count Should Be    1
     SMTP Client Should Have Retried    1
 
+Rate-limited, the confirmations go out later and each arrives once
+    Set SMTP Rate Limit    2    500 ms    scope=server
+    FOR    ${order}    IN RANGE    50    55
+        ${result} =    Confirm Order    alice@example.com    ${order}    attempts=6    backoff=0.1
+        Should Be Equal As Integers    ${result.rc}    0    ${result.stderr}
+    END
+    Message Count Should Be    5
+    FOR    ${order}    IN RANGE    50    55
+        Message Should Be Received Matching    subject=EQUALS:Order ${order} confirmed
+    END
+    ${sessions} =    Get SMTP Transcript
+    ${refused} =    Evaluate    sum(reply.startswith('421 4.7.0 Too many messages') for s in $sessions for reply in s.replies)
+    Should Be True    ${refused} > 0    The rate limit never refused: the test proved nothing.
+    # One attempt per message, one more per refusal; retries are attempts after the first.
+    SMTP Client Should Have Retried    ${{ 5 + $refused - 1 }}
+
 Giving up after three temporary failures
     Set SMTP Reply    MAIL    421    4.3.2 Shutting down, try again later    count=0
     ${result} =    Confirm Order    dave@example.com    45
     Should Be Equal As Integers    ${result.rc}    2    ${result.stderr}
     Message Count Should Be    0
     SMTP Client Should Have Retried    2
+
+
+*** Keywords ***
+Confirm Order
+    [Arguments]    ${email}    ${order}    ${attempts}=3    ${backoff}=0.05
+    ${port} =    Get SMTP Server Port
+    ${result} =    Run Process    ${{ sys.executable }}    ${CURDIR}/notify_app.py    --backoff    ${backoff}
+    ...    --attempts    ${attempts}    --smtp-port    ${port}    ${email}    ${order}
+    RETURN    ${result}

@@ -15,4 +15,4 @@ if not issubclass(get_step_matcher_factory().current_matcher, ParseMatcher):
         "or call use_step_matcher('parse') just before importing it."
     )
 
-from . import certificates, checks, content, faults, imap, messages, security, server  # noqa: F401  (registering is importing)
+from . import certificates, checks, content, faults, imap, messages, misbehaviour, security, server  # noqa: F401  (registering is importing)

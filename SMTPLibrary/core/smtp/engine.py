@@ -10,7 +10,8 @@ thread serves. It must:
 * check there whatever it could refuse later: the factory never fails;
 * open a :class:`~.faults.Dialogue` per connection and call it at each stage:
   every reply through ``reply`` (the first is the greeting), every client
-  byte through ``received``, the faults of a stage through ``fault``, where
+  byte through ``received`` (handing the protocol the bytes it returns: a
+  stall holds some back), the faults of a stage through ``fault``, where
   the command would take effect (``EHLO``, ``MAIL``, ``RCPT``, ``DATA``,
   ``DATA_END``, ``AUTH``, ``STARTTLS``), and ``ended`` when the connection closes;
 * apply the :class:`~.security.Security` policy, and do the TLS handshake of
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..mail import ReceivedMessage
-from .faults import Dialogue, Faults, Transcript
+from .faults import Connection, Dialogue, Faults, Transcript
 from .loop import Connections
 from .options import ServerOptions
 from .security import Security
@@ -54,9 +55,10 @@ class Services:
     on_error: Callable[[BaseException], None]
     ident: str
 
-    def dialogue(self, peer: Any, close: Callable[[], None]) -> Dialogue:
-        """A new connection's dialogue, recorded from now on."""
-        return Dialogue(self.faults, self.transcript, self.stats, peer, close)
+    def dialogue(self, peer: Any, close: Callable[[], None], connection: Connection | None = None) -> Dialogue:
+        """A new connection's dialogue, recorded from now on. ``connection`` lets a stall inside DATA
+        hold the client's bytes back (see :class:`~.faults.Connection`)."""
+        return Dialogue(self.faults, self.transcript, self.stats, peer, close, connection)
 
 
 class Engine(Protocol):

@@ -16,13 +16,17 @@ from typing import Any
 
 from ..errors import InvalidArgument
 from ..values import refuse_misnamed, whole_number
-from .credentials import Users, parse_credentials
+from .credentials import MECHANISMS, Users, parse_credentials
 from .tls import TEST_CERTIFICATES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_SERVER_HOSTNAME = "localhost"
 DEFAULT_SIZE_LIMIT = 33554432  # 32 MiB, aiosmtpd's default
 TLS_MODES = ("none", "starttls", "implicit")
+TLS_VERSIONS = ("TLSv1.2", "TLSv1.3")
+# What the server can leave out of its EHLO reply: every extension it offers, and each AUTH mechanism.
+EXTENSIONS = ("PIPELINING", "SIZE", "8BITMIME", "SMTPUTF8", "STARTTLS", "AUTH")
+HIDEABLE = (*EXTENSIONS, *(f"AUTH={mechanism}" for mechanism in sorted(MECHANISMS)))
 
 
 def _help(text: str, **more: Any) -> dict[str, Any]:
@@ -79,6 +83,21 @@ class ServerOptions:
     server_hostname: str = field(
         default=DEFAULT_SERVER_HOSTNAME, metadata=_help("the name the server gives in its greeting", metavar="NAME")
     )
+    hide_extensions: str | list[str] | None = field(
+        default=None,
+        metadata=_help(
+            f"do not offer these ESMTP extensions ({', '.join(HIDEABLE)}), and refuse their commands "
+            "as a server without them does",
+            list=True,
+            metavar="EXTENSION",
+        ),
+    )
+    tls_min_version: str | None = field(
+        default=None, metadata=_help("the oldest TLS version the server accepts", choices=TLS_VERSIONS)
+    )
+    tls_max_version: str | None = field(
+        default=None, metadata=_help("the newest TLS version the server accepts", choices=TLS_VERSIONS)
+    )
     users: Users | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -115,6 +134,31 @@ class ServerOptions:
         if self.auth_required and users is None:
             raise InvalidArgument("auth_required=True needs credentials: the users who may log in.")
         set_(self, "users", users)
+        hidden = hidden_extensions(self.hide_extensions)
+        set_(self, "hide_extensions", hidden)
+        if self.require_tls and "STARTTLS" in hidden:
+            raise InvalidArgument(
+                "require_tls=True cannot go with hiding STARTTLS: no client could ever send mail. Leave one out."
+            )
+        if self.auth_required and auth_hidden(hidden):
+            raise InvalidArgument(
+                "auth_required=True cannot go with hiding AUTH (or every AUTH mechanism): no client could ever "
+                "log in and send mail. Leave one out."
+            )
+        for name in ("tls_min_version", "tls_max_version"):
+            version = tls_version(name, getattr(self, name))
+            if version is not None and mode == "none":
+                raise InvalidArgument(f"{name} needs tls='starttls' or tls='implicit'.")
+            set_(self, name, version)
+        if (
+            self.tls_min_version
+            and self.tls_max_version
+            and TLS_VERSIONS.index(self.tls_min_version) > TLS_VERSIONS.index(self.tls_max_version)
+        ):
+            raise InvalidArgument(
+                f"tls_min_version={self.tls_min_version!r} is newer than tls_max_version={self.tls_max_version!r}: "
+                "no TLS version would be left."
+            )
 
     def _check_certificate(self, mode: str) -> None:
         """``certificate``: one of :data:`TEST_CERTIFICATES` (any case; ``None`` is ``trusted``) or a file."""
@@ -172,6 +216,52 @@ class ServerOptions:
             return options.users if name == "credentials" else getattr(options, name)
 
         return [name for name in self.names() if value(self, name) != value(other, name)]
+
+
+def hidden_extensions(value: object) -> tuple[str, ...]:
+    """``hide_extensions`` as the names of :data:`HIDEABLE`, in that order: from a list of names or
+    a string of them separated by commas, case ignored (``auth plain`` is ``AUTH=PLAIN``)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: list[object] = [value]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+    else:
+        raise InvalidArgument(
+            f"hide_extensions must be a list of extensions or a string of them separated by commas, "
+            f"got {type(value).__name__} {value!r}."
+        )
+    names = set()
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidArgument(f"hide_extensions must name extensions as strings, got {item!r}.")
+        for part in item.split(","):
+            name = "=".join(part.strip().upper().replace("=", " ").split())
+            if not name:
+                continue
+            if name not in HIDEABLE:
+                raise InvalidArgument(
+                    f"Cannot hide '{part.strip()}': hide_extensions takes {', '.join(HIDEABLE)} "
+                    "(what this server can offer)."
+                )
+            names.add(name)
+    return tuple(name for name in HIDEABLE if name in names)
+
+
+def auth_hidden(hidden: tuple[str, ...]) -> bool:
+    """Whether no AUTH is left to offer: AUTH itself, or every mechanism, is hidden."""
+    return "AUTH" in hidden or all(f"AUTH={mechanism}" in hidden for mechanism in MECHANISMS)
+
+
+def tls_version(name: str, value: object) -> str | None:
+    """A TLS version as :data:`TLS_VERSIONS` spells it (``tlsv1.3`` is ``TLSv1.3``), or ``None``."""
+    if value is None:
+        return None
+    for version in TLS_VERSIONS:
+        if isinstance(value, str) and value.strip().lower() == version.lower():
+            return version
+    raise InvalidArgument(f"{name} must be one of {', '.join(TLS_VERSIONS)}, got {value!r}.")
 
 
 def _text(name: str, value: object) -> None:

@@ -207,6 +207,31 @@ class SMTPCapture:
                 if self.storage is not None and not self.storage.close(timeout):
                     raise self.storage.stalled(timeout)
 
+    def reconfigure(self, **changes: Any) -> None:
+        """Change server options (``hide_extensions=["PIPELINING"]``, ``tls_max_version="TLSv1.2"``...).
+
+        A running server restarts on the same port to apply them: open connections are
+        dropped; the mailbox, the fault rules and the transcript stay. The options are
+        checked first: a bad value changes nothing. Where messages are kept (``max_messages``,
+        ``maildir``, ``mbox``, ``latest``) cannot change: start another server for that."""
+        fixed = [name for name in ("max_messages", "maildir", "mbox", "latest") if name in changes]
+        if fixed:
+            raise InvalidArgument(
+                f"{', '.join(fixed)} cannot change on a server: its mailbox is made when it is created. "
+                "Start another server."
+            )
+        current = {name: getattr(self.options, name) for name in ServerOptions.names()}
+        options = ServerOptions.build({**current, "port": self.port, **changes})
+        security = Security(options)
+        with self._lock:
+            running = self._thread is not None
+            if running:
+                self.stop()
+            self.options, self.security = options, security
+            self.host, self.port = options.host, options.port
+            if running:
+                self.start()
+
     def clear(self, *, faults: bool = False) -> None:
         """Start afresh: empty the mailbox (its disk copies too), forget the transcript and zero
         the statistics; with ``faults``, clear the fault rules as well (by default they stay).

@@ -17,7 +17,7 @@ import shutil
 import ssl
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +28,22 @@ IDENTITIES = ("localhost", "127.0.0.1", "::1")
 
 
 class Certificate:
-    """A server ``SSLContext`` for :data:`IDENTITIES`, and the PEM file of the CA that issued it."""
+    """A server ``SSLContext`` for :data:`IDENTITIES`, and the PEM file of the CA that issued it.
 
-    def __init__(self, context: ssl.SSLContext, ca_certificate: str, authority: Any = None) -> None:
+    ``authority`` is the trustme CA behind the test certificate, which issues its faulty variants;
+    ``configure`` loads the certificate into another context (see :func:`limited_context`)."""
+
+    def __init__(
+        self,
+        context: ssl.SSLContext,
+        ca_certificate: str,
+        authority: Any = None,
+        configure: Callable[[ssl.SSLContext], None] | None = None,
+    ) -> None:
         self.context = context
         self.ca_certificate = ca_certificate
-        # The trustme CA behind the test certificate, which issues its faulty variants.
         self.authority = authority
+        self.configure = configure
         self.variants: dict[str, Certificate] = {}
 
 
@@ -73,7 +82,7 @@ def _make_default_certificate() -> Certificate:
     certificate.configure_cert(context)
     path = _new_file("smtplibrary-test-ca-{}.pem")
     authority.cert_pem.write_to_path(str(path))
-    return Certificate(context, str(path), authority)
+    return Certificate(context, str(path), authority, certificate.configure_cert)
 
 
 def issue_certificate(authority: Any, identities: Sequence[str]) -> Any:
@@ -181,7 +190,7 @@ def _issue_variant(base: Certificate, kind: str) -> Certificate:
         raise InvalidArgument(f"certificate must be one of {', '.join(TEST_CERTIFICATES)} or a PEM file, got {kind!r}.")
     context = server_context()
     issued.configure_cert(context)
-    return Certificate(context, base.ca_certificate)
+    return Certificate(context, base.ca_certificate, configure=issued.configure_cert)
 
 
 def server_context() -> ssl.SSLContext:
@@ -209,6 +218,29 @@ def user_context(certificate: str, key: str | None) -> ssl.SSLContext:
         reason = getattr(error, "reason", None) or error.strerror or str(error)
         raise InvalidArgument(f"Cannot use certificate {files}: {reason}.") from None
     return context
+
+
+def limited_context(certificate: Certificate, minimum: str | None, maximum: str | None) -> ssl.SSLContext:
+    """A context of its own presenting ``certificate``, accepting only TLS versions from ``minimum``
+    to ``maximum`` (``'TLSv1.2'``, ``'TLSv1.3'``; ``None``: no limit that side).
+
+    The default certificate's context is shared by every server of the process: limits set on it
+    would reach them all."""
+    if certificate.configure is None:
+        raise InvalidArgument("This certificate cannot be loaded into another context.")
+    context = server_context()
+    certificate.configure(context)
+    limit_versions(context, minimum, maximum)
+    return context
+
+
+def limit_versions(context: ssl.SSLContext, minimum: str | None, maximum: str | None) -> None:
+    """Accept only TLS versions from ``minimum`` to ``maximum`` (names as ``ssl.TLSVersion`` spells
+    them with a dot: ``'TLSv1.3'``) on ``context``, a context of this server's own."""
+    if minimum is not None:
+        context.minimum_version = ssl.TLSVersion[minimum.replace(".", "_")]
+    if maximum is not None:
+        context.maximum_version = ssl.TLSVersion[maximum.replace(".", "_")]
 
 
 def describe(ssl_object: Any, mode: str) -> dict[str, Any]:

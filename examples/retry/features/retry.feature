@@ -23,3 +23,11 @@ Feature: Order confirmations survive temporary mail failures
     When the order 44 of "carol@example.com" is confirmed
     Then 1 message should be received
     And the client should have retried 1 time
+
+  Scenario: Rate-limited, the confirmations go out later and each arrives once
+    Given an SMTP server is running
+    And the SMTP server accepts at most 2 messages per second
+    When the orders 50 to 54 of "alice@example.com" are confirmed, one after the other
+    Then 5 messages should be received
+    And each order should have been confirmed once
+    And the client should have retried once for each refusal

@@ -41,11 +41,13 @@ class CaptureHandler:
     async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> Any:
         # With this hook present, aiosmtpd leaves recording the name to it.
         session.host_name = hostname
-        return self.services.security.ehlo(session.ssl is not None, responses)
+        # aiosmtpd pushes each line of the list on its own, a write and a drain each: the lines
+        # of one reply go as one (the transcript still records a line each).
+        return ["\r\n".join(self.services.security.ehlo(session.ssl is not None, responses))]
 
     async def handle_AUTH(self, server: Any, session: Any, envelope: Any, args: list[str]) -> Any:
-        # A refusal (no credentials, or no TLS), or MISSING: aiosmtpd goes on with the login.
-        refusal = self.services.security.auth_refusal(session.ssl is not None)
+        # A refusal (no credentials, a hidden mechanism, or no TLS), or MISSING: aiosmtpd goes on with the login.
+        refusal = self.services.security.auth_refusal(session.ssl is not None, args[0])
         return MISSING if refusal is None else refusal
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:

@@ -20,6 +20,7 @@ METHODS = {
     "_call_handler_hook": "overridden: the fault rules of MAIL, RCPT and the end of DATA, before the handler's hook",
     "_create_session": "overridden: a Session whose deprecated login_data setter does not warn",
     "_getaddr": "overridden: the <local@domain> fast path of MAIL and RCPT",
+    "_getparams": "overridden: MAIL parameters of an extension the server does not offer are refused (555)",
     "_set_post_data_state": "called: a DATA refused by a fault ends the transaction",
     "_cb_client_connected": "passed to StreamReaderProtocol when a connection copies its template (fastpath)",
 }

@@ -31,7 +31,6 @@ log = logging.getLogger("mail.log")
 
 # aiosmtpd calls the handler hook of these commands where the command takes effect: their stages.
 HOOK_STAGES = {"MAIL": "MAIL", "RCPT": "RCPT", "DATA": "DATA_END"}
-EIGHT_BIT_REFUSED = "555 5.5.4 BODY=8BITMIME not accepted: this server does not offer 8BITMIME"
 
 
 class _Session(Session):
@@ -73,6 +72,8 @@ class CaptureSMTP(SMTP):
         self.dialogue: Dialogue | None = None
         # Under implicit TLS: the plain transport, while its handshake goes on.
         self._raw_transport: Any = None
+        # The refusal of a MAIL parameter of an extension the server does not offer (see _getparams).
+        self._parameter_refusal: str | None = None
 
     def _create_session(self) -> Session:
         return _Session(self.loop)
@@ -83,7 +84,7 @@ class CaptureSMTP(SMTP):
         services = self.services
         if services is not None:
             if self.dialogue is None:  # a new connection
-                self.dialogue = services.dialogue(transport.get_extra_info("peername"), self._close)
+                self.dialogue = services.dialogue(transport.get_extra_info("peername"), self.close, self)
                 if services.security.tls == "implicit":
                     self._start_implicit_tls(transport, services.security.context)
                     return
@@ -145,19 +146,37 @@ class CaptureSMTP(SMTP):
         super().connection_lost(error)
 
     def data_received(self, data: bytes) -> None:
-        if self.dialogue is not None:
-            self.dialogue.received(data)
+        dialogue = self.dialogue
+        if dialogue is not None:
+            data = dialogue.received(data)  # a stall inside DATA holds bytes back
+            if not data:
+                return
         super().data_received(data)
 
+    # -- what the dialogue may do to the connection (faults.Connection) -------------------
+
     def abort(self) -> None:
-        """Drop the connection now (called on the loop thread when the server stops)."""
+        """Drop the connection now (called on the loop thread when the server stops, or by a fault)."""
         for transport in (self.transport, self._original_transport, self._raw_transport):
             if transport is not None:
                 transport.abort()
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Close the connection once what was written is sent."""
         if self.transport is not None:
             self.transport.close()
+
+    def pass_on(self, data: bytes) -> None:
+        """Hand the protocol bytes a stall held back."""
+        super().data_received(data)
+
+    def pause_reading(self) -> None:
+        if self.transport is not None:
+            self.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self.transport is not None:
+            self.transport.resume_reading()
 
     # -- every reply (the first one is the greeting: the CONNECT stage) -------------------
 
@@ -178,7 +197,11 @@ class CaptureSMTP(SMTP):
         dialogue.sent(status)
         await super().push(status)
         if dialogue.close_now():
-            self._close()
+            self.close()
+            # RFC 5321 3.8: after 421 the server closes; commands the client pipelined behind the
+            # command it refused are neither carried out nor answered. Ends this connection's task,
+            # as losing the connection would.
+            raise asyncio.CancelledError
 
     def _refuse_all_but_quit(self) -> None:
         """After a refused greeting, every command but QUIT gets 503."""
@@ -204,13 +227,20 @@ class CaptureSMTP(SMTP):
 
     @functools.wraps(SMTP.smtp_AUTH)
     async def smtp_AUTH(self, arg: str) -> None:
-        if not await self._refused_at("AUTH", arg):
+        if not await self._not_offered("AUTH") and not await self._refused_at("AUTH", arg):
             await super().smtp_AUTH(arg)
 
     @functools.wraps(SMTP.smtp_STARTTLS)
     async def smtp_STARTTLS(self, arg: str) -> None:
-        if not await self._refused_at("STARTTLS", arg):
+        if not await self._not_offered("STARTTLS") and not await self._refused_at("STARTTLS", arg):
             await super().smtp_STARTTLS(arg)
+
+    async def _not_offered(self, command: str) -> bool:
+        """Refuse ``command`` as a server without the extension does, when it is hidden; ``True`` then."""
+        refusal = None if self.services is None else self.services.security.command_refusal(command)
+        if refusal is not None:
+            await self.push(refusal)
+        return refusal is not None
 
     async def _refused_at(self, stage: str, arg: str | None) -> bool:
         """Apply the rules of ``stage`` to a command the server would process; ``True`` when a
@@ -244,7 +274,7 @@ class CaptureSMTP(SMTP):
                 and len(words) in (1, 2)
                 and words[0] in self._auth_methods
                 and self.services is not None
-                and self.services.security.auth_offered(session.ssl is not None)
+                and self.services.security.auth_refusal(session.ssl is not None, words[0]) is None
             )
         return bool(arg)
 
@@ -254,8 +284,14 @@ class CaptureSMTP(SMTP):
         stage = HOOK_STAGES.get(command)
         if stage is None or self.dialogue is None:
             return await super()._call_handler_hook(command, *args)
-        if command == "MAIL" and "BODY=8BITMIME" in args[1] and not self.services.security.smtputf8:  # type: ignore[union-attr]
-            return EIGHT_BIT_REFUSED
+        security = self.services.security  # type: ignore[union-attr]
+        if command != "DATA" and (self._parameter_refusal is not None or security.refuses_non_ascii):
+            # What a server without an extension refuses, before any fault rule (they fire on
+            # commands the server would process).
+            refusal, self._parameter_refusal = self._parameter_refusal, None
+            refusal = refusal or security.address_refusal(args[0], sender=command == "MAIL")
+            if refusal is not None:
+                return refusal
         if not self.dialogue.has_faults:
             return await super()._call_handler_hook(command, *args)
         envelope = self.envelope
@@ -267,6 +303,21 @@ class CaptureSMTP(SMTP):
         status = await super()._call_handler_hook(command, *args)
         # A success code only changes the reply's text.
         return status if action is None else action.status
+
+    def _getparams(self, params: list[str]) -> dict[str, Any] | None:
+        # aiosmtpd reads MAIL's parameters here (RCPT's too: it recognizes none), before it checks
+        # SIZE, BODY and SMTPUTF8 itself. A parameter of an extension the server does not offer
+        # is refused as unknown (555), by the handler hook, whatever aiosmtpd would say of it.
+        found = super()._getparams(params)
+        services = self.services
+        if found is None or services is None or not services.security.checks_parameters:
+            return found
+        if self.envelope is not None and not self.envelope.mail_from:  # MAIL: RCPT comes after it
+            refusal = services.security.parameters_refusal(params)
+            if refusal is not None:
+                self._parameter_refusal = refusal
+                return {}
+        return found
 
     async def check_auth_needed(self, caller_method: str) -> bool:
         # aiosmtpd's own check warns at every connection when plaintext AUTH is allowed.

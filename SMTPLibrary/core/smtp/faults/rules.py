@@ -22,11 +22,17 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from ...errors import InvalidArgument
 from ...mailbox import TextMatcher
 from ...values import refuse_misnamed, seconds, whole_number
 from ...wording import plural
+
+if TYPE_CHECKING:
+    from .chaos import Chaos
+    from .ratelimit import RateLimit
+    from .stall import Stall
 
 # Stage -> what it is, for documentation and error messages.
 STAGES: dict[str, str] = {
@@ -255,11 +261,16 @@ def make_delay(delay: float | timedelta | str) -> Delay:
 
 
 class Faults:
-    """The fault rules of one server, in the order they were added."""
+    """The fault rules of one server, in the order they were added; its rate limits, chaos and
+    stalls (see :mod:`.ratelimit`, :mod:`.chaos`, :mod:`.stall`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._rules: list[Rule] = []
+        # Read on the server's loop thread at each stage without the lock: replaced whole, never changed in place.
+        self.rate_limits: tuple[RateLimit, ...] = ()
+        self.chaos_rules: tuple[Chaos, ...] = ()
+        self.stalls: tuple[Stall, ...] = ()
 
     # -- the test thread ------------------------------------------------------
 
@@ -295,14 +306,67 @@ class Faults:
         stage = normalize_stage(stage, ("stage", "count", *CONDITIONS))
         return self.add(stage, Disconnect(), count, **conditions)
 
+    def rate_limit(
+        self, messages: int, per: float, code: int = 421, text: str | None = None, scope: str = "connection"
+    ) -> RateLimit:
+        """Refuse MAIL with ``code`` once ``messages`` were accepted within ``per`` seconds (a number,
+        a ``timedelta`` or text such as ``1 minute``), per connection, sender or for the whole server."""
+        from .ratelimit import RateLimit
+
+        limit = RateLimit(messages, per, code, text, scope)
+        with self._lock:
+            self.rate_limits = (*self.rate_limits, limit)
+        return limit
+
+    def chaos(
+        self,
+        probability: float | str,
+        codes: int | str | Sequence[int | str] = 451,
+        stages: str | Sequence[str] = "RCPT",
+        seed: int | None = None,
+    ) -> Chaos:
+        """Fail each command at ``stages`` with ``probability`` (0 to 1), answering one of ``codes``,
+        drawn from ``random.Random(seed)``; the seed, chosen at random when not given, is ``.seed``."""
+        from .chaos import Chaos
+
+        chaos = Chaos(probability, codes, stages, seed)
+        with self._lock:
+            self.chaos_rules = (*self.chaos_rules, chaos)
+        return chaos
+
+    def stall(self, after_bytes: int, duration: float | None = None, then: str = "disconnect", count: int = 1) -> Stall:
+        """Inside DATA, once ``after_bytes`` of the message arrived, stop reading for ``duration`` seconds
+        (``None``: until the client gives up), then ``disconnect`` or ``continue``; for ``count``
+        messages (0: every one until cleared). Nothing of an interrupted message is stored."""
+        from .stall import Stall
+
+        rule = Stall(after_bytes, duration, then, count)
+        with self._lock:
+            self.stalls = (*self.stalls, rule)
+        return rule
+
+    def spend_stall(self, rule: Stall) -> None:
+        """``rule`` started a stall: one time less, and gone when it has none left."""
+        with self._lock:
+            if rule.remaining is not None:
+                rule.remaining -= 1
+                if rule.remaining <= 0:
+                    self.stalls = tuple(stall for stall in self.stalls if stall is not rule)
+
     def clear(self) -> None:
+        """Remove every rule, rate limit, chaos and stall."""
         with self._lock:
             self._rules.clear()
+            self.rate_limits = self.chaos_rules = self.stalls = ()
+
+    def describe(self) -> list[str]:
+        """Every rule, rate limit, chaos and stall in words, in the order each kind was added."""
+        return [str(item) for item in (*self.rules, *self.rate_limits, *self.chaos_rules, *self.stalls)]
 
     def __bool__(self) -> bool:
-        """Whether any rule is set: a connection skips the rules' lock when none is (a rule added
-        before a client sends a command is seen by that command)."""
-        return bool(self._rules)
+        """Whether any rule is set (rate limits, chaos and stalls included): a connection skips the
+        rules' lock when none is (a rule added before a client sends a command is seen by it)."""
+        return bool(self._rules or self.rate_limits or self.chaos_rules or self.stalls)
 
     @property
     def rules(self) -> list[Rule]:

@@ -6,7 +6,7 @@ and the time it was recorded:
 * ``C``: a command line from the client (secrets masked, see below),
 * ``D``: the message data of a DATA command, summarized as its size,
 * ``S``: a reply line from the server,
-* ``*``: a note from SMTPLibrary (a fault that fired, a TLS handshake).
+* ``*``: a note from SMTPLibrary (a fault that fired, a TLS handshake, commands the client pipelined).
 
 What became of a TLS handshake is kept as facts of the session too (``tls``,
 ``tls_alert``, ``tls_error``, and what the client did after it), which is what
@@ -302,11 +302,17 @@ class SessionLog:
         self._in_data = False
         self._data_tail = b""
         self._data_size = 0
+        self._read_commands: list[str] = []
 
     def client(self, data: bytes) -> None:
-        """Bytes received from the client."""
+        """Bytes received from the client. Several commands in one read mean the client pipelined
+        them (RFC 2920): a note says so, which a test of a server without PIPELINING looks for."""
+        self._read_commands.clear()
         while data:
             data = self._data(data) if self._in_data else self._line(data)
+        if len(self._read_commands) > 1:
+            verbs = [text if text == MASK else text.split(" ", 1)[0].upper() for text in self._read_commands]
+            self._transcript._add(self._record, NOTE, f"pipelined: {', '.join(verbs)} came in one read")
 
     def server(self, status: str) -> None:
         """A reply as pushed to the client (several lines separated by CRLF)."""
@@ -403,5 +409,6 @@ class SessionLog:
                     size = len(text)
         self._transcript._add(self._record, CLIENT, text, size, "bytes")
         self._transcript._after_tls(self._record, text)
+        self._read_commands.append(text)
         if suffix:
             self._transcript._add(self._record, NOTE, suffix)
