@@ -630,10 +630,12 @@ class SMTPLibrary(
     connection, as providers do; nothing the client pipelined after the
     refused command is carried out or answered.
 
-    | Rate-limited mail is sent later, once
-    |     Set SMTP Rate Limit    2    1 s    scope=server
-    |     Send The Newsletter
-    |     Message Count Should Be    3
+    | The third confirmation within a minute is refused for now
+    |     Set SMTP Rate Limit    2    1 minute    code=451    scope=server
+    |     Confirm Order    alice@example.com    41
+    |     Confirm Order    bob@example.com    42
+    |     Run Keyword And Expect Error    STARTS:SMTPSenderRefused: (451    Confirm Order    carol@example.com    43
+    |     Message Count Should Be    2
 
     == Chaos ==
 
