@@ -18,6 +18,7 @@ import concurrent.futures
 import ssl
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -89,6 +90,20 @@ class Connections:
         for _task, transport in connections:
             transport.abort()
         self._open.clear()
+
+
+@dataclass
+class Listener:
+    """A listening server of the view (IMAP or POP3), its port, and the connections it accepted."""
+
+    server: asyncio.AbstractServer
+    port: int
+    connections: Connections
+
+    async def close(self) -> None:
+        self.server.close()
+        await self.connections.close_all()
+        await self.server.wait_closed()
 
 
 class LoopThread:

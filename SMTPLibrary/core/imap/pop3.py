@@ -17,10 +17,9 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
-from .loop import Connections
+from .loop import Connections, Listener
 
 GREETING = b"+OK SMTPLibrary POP3 server ready.\r\n"
 LINE_LIMIT = 1024  # RFC 2449: 255 octets for a command; some slack for long user names
@@ -58,18 +57,6 @@ def top(raw: bytes, count: int) -> bytes:
         return raw
     lines = body.split(b"\r\n")[:count] if count else []
     return head + b"\r\n\r\n" + b"".join(line + b"\r\n" for line in lines)
-
-
-@dataclass
-class POP3Listener:
-    server: asyncio.AbstractServer
-    port: int
-    connections: Connections
-
-    async def close(self) -> None:
-        self.server.close()
-        await self.connections.close_all()
-        await self.server.wait_closed()
 
 
 class _Session:
@@ -318,7 +305,7 @@ async def listen_pop3(
     port: int = 0,
     tls: str = "none",
     ssl_context: ssl.SSLContext | None = None,
-) -> POP3Listener:
+) -> Listener:
     """Serve POP3 on ``host:port`` (0: a free port) on the running loop. ``tls``: none, starttls, implicit."""
     if tls not in ("none", "starttls", "implicit"):
         raise ValueError(f"tls must be none, starttls or implicit; got {tls!r}.")
@@ -332,4 +319,4 @@ async def listen_pop3(
     server = await asyncio.start_server(
         connections.track(connection, tls=ssl_context if tls == "implicit" else None), host, port, limit=LINE_LIMIT
     )
-    return POP3Listener(server, server.sockets[0].getsockname()[1], connections)
+    return Listener(server, server.sockets[0].getsockname()[1], connections)

@@ -71,7 +71,7 @@ from pysasl.hashing import Cleartext
 from pysasl.identity import ClearIdentity
 
 from .copies import Copies
-from .loop import Connections
+from .loop import Connections, Listener
 from .users import MailUsers
 
 PYMAP_VERSION_CHECKED = "0.36.7"
@@ -299,18 +299,6 @@ class FolderMessage:
     raw: bytes
 
 
-@dataclass
-class IMAPListener:
-    server: asyncio.AbstractServer
-    port: int
-    connections: Connections
-
-    async def close(self) -> None:
-        self.server.close()
-        await self.connections.close_all()
-        await self.server.wait_closed()
-
-
 class PymapStore:
     """Every user's folders, and the IMAP listeners over them. Every coroutine runs on one event loop."""
 
@@ -419,7 +407,7 @@ class PymapStore:
 
     # -- IMAP listeners --------------------------------------------------------------------
 
-    async def listen_imap(self, host: str, port: int, tls: str, ssl_context: ssl.SSLContext | None) -> IMAPListener:
+    async def listen_imap(self, host: str, port: int, tls: str, ssl_context: ssl.SSLContext | None) -> Listener:
         """Serve IMAP on ``host:port`` (0: any free port). ``tls``: ``none``, ``starttls`` or ``implicit``."""
         if tls != "none" and ssl_context is None:
             raise ValueError(f"tls={tls} needs an ssl_context.")
@@ -433,4 +421,4 @@ class PymapStore:
         server = await asyncio.start_server(
             connections.track(connection, tls=ssl_context if tls == "implicit" else None), host, port
         )
-        return IMAPListener(server, server.sockets[0].getsockname()[1], connections)
+        return Listener(server, server.sockets[0].getsockname()[1], connections)
