@@ -37,7 +37,7 @@ Start SMTP Server fails on an unknown host
 
 A misspelled argument name fails at once, naming it and the arguments
     Run Keyword And Expect Error
-    ...    EQUALS:Unknown argument 'timeout' in host='timeout=10': the arguments are host, port, tls, require_tls, certificate, key, credentials, auth_required, allow_plaintext_auth, size_limit, smtputf8, max_messages, maildir, mbox, latest, server_hostname.
+    ...    GLOB:Unknown argument 'timeout' in host='timeout=10': the arguments are host, port, alias, tls, require_tls, *, server_hostname, *.
     ...    Start SMTP Server    timeout=10
     Start SMTP Server    alias=main
     Run Keyword And Expect Error

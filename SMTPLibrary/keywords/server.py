@@ -11,6 +11,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..core import ServerOptions, SMTPServer
+from ..core.values import refuse_misnamed
 from .context import LibraryContext
 from .security import Credentials, reveal
 
@@ -43,6 +44,8 @@ def takes_server_options(method: Callable[..., Any]) -> Callable[..., Any]:
         bound.apply_defaults()
         arguments = dict(bound.arguments)
         self, alias = arguments.pop("self"), arguments.pop("alias")
+        # A misspelled name (timeout=10) lands in host: named with the keyword's own arguments.
+        refuse_misnamed(arguments["host"], "host", order)
         return method(self, alias, arguments)
 
     start.__name__ = method.__name__
