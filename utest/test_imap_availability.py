@@ -14,6 +14,7 @@ from SMTPLibrary.core import IMAPUnavailable
 from SMTPLibrary.core.imap import availability, missing_imap
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="pymap, the IMAP server, installs on Python 3.11 and newer only")
 def test_nothing_imports_pymap_until_a_server_starts():
     code = (
         "import sys, SMTPLibrary\n"
@@ -43,6 +44,7 @@ def without_pymap(name):
 
 
 def test_without_the_extra_every_door_says_what_to_install(monkeypatch, capsys, server):
+    monkeypatch.setattr(sys, "version_info", (3, 11, 7, "final", 0))  # the Python the extra installs on
     monkeypatch.setattr(availability, "version", without_pymap)
     monkeypatch.setattr(availability, "_ready", False)
     sentence = (
@@ -75,6 +77,7 @@ def test_without_the_extra_every_door_says_what_to_install(monkeypatch, capsys, 
 
 
 def test_another_pymap_version_is_named(monkeypatch):
+    monkeypatch.setattr(sys, "version_info", (3, 11, 7, "final", 0))
     monkeypatch.setattr(availability, "version", lambda name: "0.37.0")
     assert missing_imap() == (
         "The IMAP and POP3 view is built for pymap 0.36.7, but pymap 0.37.0 is installed: "

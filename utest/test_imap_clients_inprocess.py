@@ -6,7 +6,9 @@ import time
 
 import aioimaplib
 import pytest
-from imap_support import message
+from imap_support import message, needs_pymap
+
+pytestmark = needs_pymap
 
 
 def login(port, user="bob@example.com", password=None, **kw):

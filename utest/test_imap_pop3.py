@@ -3,7 +3,9 @@ import poplib
 import socket
 
 import pytest
-from imap_support import message
+from imap_support import message, needs_pymap
+
+pytestmark = needs_pymap
 
 
 @pytest.fixture

@@ -10,11 +10,13 @@ import warnings
 
 import aioimaplib
 import pytest
-from imap_support import TrustedCA, message
+from imap_support import TrustedCA, message, needs_pymap
 
 import SMTPLibrary.core
 from SMTPLibrary.core import SMTPServer
 from SMTPLibrary.core.imap.loop import LoopStopped
+
+pytestmark = needs_pymap
 
 
 def descriptors() -> set[str]:

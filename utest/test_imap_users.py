@@ -2,9 +2,11 @@ import imaplib
 import poplib
 
 import pytest
-from imap_support import message
+from imap_support import message, needs_pymap
 
 from SMTPLibrary.core.imap.users import InvalidUser, MailUsers
+
+pytestmark = needs_pymap
 
 
 def test_recipient_logs_in_with_address_as_password():

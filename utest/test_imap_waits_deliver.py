@@ -3,12 +3,14 @@ import threading
 import time
 
 import pytest
-from imap_support import message
+from imap_support import message, needs_pymap
 
 import SMTPLibrary.core
 from SMTPLibrary.core.imap import FlagsMismatch, FolderMismatch, NotExpunged
 from SMTPLibrary.core.imap.copies import InvalidFlag, normalise_flag
 from SMTPLibrary.core.imap.deliver import InvalidMessage
+
+pytestmark = needs_pymap
 
 
 def test_wait_wakes_on_the_change_not_on_a_poll(view):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import imaplib
 
-from imap_support import message
+from imap_support import message, needs_pymap
 
 from SMTPLibrary.core import Mailbox, ReceivedMessage, SMTPServer
 
@@ -42,6 +42,7 @@ def test_an_observer_gets_what_is_held_then_each_change_in_order():
     assert recorder.events == [("added", 1), ("added", 2), ("added", 3), ("dropped", 1), ("reset", 0)]
 
 
+@needs_pymap
 def test_a_message_the_mailbox_drops_leaves_the_imap_view():
     with SMTPServer(max_messages=2) as server:
         port = server.start_imap()
