@@ -9,15 +9,15 @@ import re
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE = ROOT / "itest" / "node"
+import node_clients
+
+NODE = node_clients.PROJECT
 _INSERTED = re.compile(r"### INSHEADER: idx=\d+ hname='([^']*)' hvalue='([^']*)'", re.S)
 
 
 def install_nodemailer() -> None:
     """nodemailer at the version its lockfile pins (nothing to do when it is there already)."""
-    done = subprocess.run([str(ROOT / ".ci" / "node-clients")], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f".ci/node-clients failed: {done.stdout}{done.stderr}"
+    node_clients.node()
 
 
 def _opendkim(config: Path, message: Path) -> str:
@@ -77,6 +77,8 @@ def nodemailer(mail: dict, dkim: dict | None = None, port: int | None = None) ->
     """A message composed by nodemailer, signed when ``dkim`` is given (``{'domainName', 'keySelector',
     'privateKeyPath'}``): its bytes, or, with ``port``, what the server replied once it was sent there."""
     argument = json.dumps({"mail": mail, "dkim": dkim, "port": port})
-    done = subprocess.run(["node", str(NODE / "sign.mjs"), argument], capture_output=True, timeout=60, cwd=NODE)
+    done = subprocess.run(
+        [node_clients.node(), str(NODE / "sign.mjs"), argument], capture_output=True, timeout=60, cwd=NODE
+    )
     assert done.returncode == 0, f"nodemailer failed: {done.stderr.decode(errors='replace')}"
     return done.stdout

@@ -10,14 +10,14 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import aioimaplib
+import node_clients
 import pytest
 
 from SMTPLibrary import SMTPServer
 
-NODE = Path(__file__).resolve().parent / "node"
+NODE = node_clients.PROJECT
 USER = ["-u", "bob@example.com:bob@example.com", "-s", "-S", "--max-time", "20"]
 ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[a-zA-Z]|[()][0-9A-B]|[=>])")
 
@@ -135,12 +135,10 @@ def test_mutt_reads_flags_moves_and_deletes_over_imaps(server, tmp_path):
 
 
 def test_imapflow_over_starttls_lists_fetches_flags_moves_deletes_and_idles(server):
-    tool("node")
-    assert (NODE / "node_modules" / "imapflow").is_dir(), "imapflow is not installed: run .ci/tools (make tools)"
     port = server.start_imap(tls="starttls")
     seen, flagged, moved, deleted = (server.deliver("bob@example.com", message(f"Flow {n}")) for n in range(4))
     said = []
-    command = ["node", "client.mjs", str(port), "starttls", server.imap_ca_certificate]
+    command = [node_clients.node(), "client.mjs", str(port), "starttls", server.imap_ca_certificate]
     with subprocess.Popen(command, cwd=NODE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
         try:
             for line in process.stdout:

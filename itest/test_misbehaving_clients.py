@@ -15,30 +15,23 @@ import subprocess
 from email.message import EmailMessage
 from pathlib import Path
 
+import node_clients
 import pytest
 
 from SMTPLibrary.core import SMTPServer
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE_CLIENT = Path(__file__).resolve().parent / "node" / "nodemailer_send.cjs"
+NODE_CLIENT = node_clients.PROJECT / "nodemailer_send.cjs"
 CLIENTS = ("smtplib", "swaks", "curl", "nodemailer")
 UTF8_ADDRESS = "jörg@bücher.example"
 LOGIN = ("alice", "s3cret")
-
-
-@pytest.fixture(scope="module")
-def node_modules() -> str:
-    done = subprocess.run([str(ROOT / ".ci" / "node-clients")], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
 
 
 class Client:
     """One client sending one message to ``server`` the way its users would ask it to; ``sent`` and
     ``output`` (what it printed, or the exception it raised) say how it went."""
 
-    def __init__(self, name: str, server: SMTPServer, node_modules: str, folder: Path) -> None:
-        self.name, self.server, self.node_modules, self.folder = name, server, node_modules, folder
+    def __init__(self, name: str, server: SMTPServer, folder: Path) -> None:
+        self.name, self.server, self.folder = name, server, folder
         self.sent = False
         self.output = ""
 
@@ -119,7 +112,7 @@ class Client:
             transport["auth"] = {"user": login[0], "pass": login[1]}
         options = {"port": self.server.port, "transport": transport, "mail": {"to": ", ".join(to)}}
         done = subprocess.run(
-            ["node", str(NODE_CLIENT), json.dumps(options)], capture_output=True, text=True, timeout=30
+            [node_clients.node(), str(NODE_CLIENT), json.dumps(options)], capture_output=True, text=True, timeout=30
         )
         assert done.returncode == 0, done.stderr
         outcome = json.loads(done.stdout)
@@ -131,9 +124,9 @@ class Client:
 
 
 @pytest.fixture
-def client(request, node_modules, tmp_path):
+def client(request, tmp_path):
     """``client(server)``: the client of the test's parameter, sending to ``server``."""
-    return lambda server: Client(request.param, server, node_modules, tmp_path)
+    return lambda server: Client(request.param, server, tmp_path)
 
 
 def sessions(server: SMTPServer):

@@ -1,5 +1,5 @@
 // Sends one message with nodemailer and prints the outcome as one JSON line; exits 0 either way.
-//   NODE_PATH=.ci/node/node_modules node nodemailer_send.js '{"port": 2525, "transport": {...}, "mail": {...}}'
+//   node itest/node/nodemailer_send.cjs '{"port": 2525, "transport": {...}, "mail": {...}}'
 // "transport" adds to (or replaces) nodemailer's SMTP options, "tls" among them (with "ca" a file
 // name, read here); "mail" adds to the message. See itest/test_misbehaving_clients.py.
 'use strict';
