@@ -64,5 +64,5 @@ Feature: The misbehaviour steps fail clearly, and mail they keep away fails the 
       """
     And the output should contain
       """
-      0 scenarios passed, 0 failed, 5 error
+      0 scenarios passed, 5 failed, 0 skipped
       """

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given, then
-
 from ..fixtures import smtp_timeout, use_smtp_server
-from .context import current_server
+from .context import current_server, given, then
 
 
 @given('an SMTP server is running with STARTTLS and a "{certificate}" certificate')

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given, then
-
 from ...core import checks
 from ...core.report import render
 from ..fixtures import use_test_dns
-from .context import last_message
+from .context import given, last_message, then
 
 
 @given('the test DNS has a "{type}" record for "{name}" with "{value}"')

@@ -10,6 +10,7 @@ import behave
 
 from ...core import MessageNotReceived, NoServer, ReceivedMessage, SMTPLibraryError, SMTPServer
 from ...core.report import render
+from ...core.smtp import Faults
 
 Step = Callable[..., None]
 
@@ -52,6 +53,13 @@ def _registering(register: Callable[[str], Callable[[Step], Step]]) -> Callable[
 given = _registering(behave.given)
 when = _registering(behave.when)
 then = _registering(behave.then)
+
+
+def faults_cleared(context: Any) -> Faults:
+    """The scenario server's fault rules, cleared when the scenario ends, whoever owns the server."""
+    faults = current_server(context).faults
+    context.add_cleanup(faults.clear)
+    return faults
 
 
 def current_server(context: Any) -> SMTPServer:

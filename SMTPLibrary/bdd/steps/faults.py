@@ -9,15 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...core import InvalidArgument, TextMatcher
-from ...core.smtp import Faults
 from ..fixtures import smtp_timeout
-from .context import current_server, given, then
-
-
-def _faults(context: Any) -> Faults:
-    faults = current_server(context).faults
-    context.add_cleanup(faults.clear)
-    return faults
+from .context import current_server, faults_cleared, given, then
 
 
 @given('the SMTP server replies {code:d} to the next {count:d} RCPT commands for "{recipient}"')
@@ -25,22 +18,22 @@ def step_reply_to_rcpt(context: Any, code: int, count: int, recipient: str) -> N
     if count < 1:
         # The core reads 0 as "until cleared"; "the next 0" would read as "none".
         raise InvalidArgument(f"The number of RCPT commands must be 1 or more, got {count}.")
-    _faults(context).reply("RCPT", code, count=count, recipient=TextMatcher("EQUALS", recipient, "recipient"))
+    faults_cleared(context).reply("RCPT", code, count=count, recipient=TextMatcher("EQUALS", recipient, "recipient"))
 
 
 @given("the SMTP server replies {code:d} to the next message")
 def step_reply_to_message(context: Any, code: int) -> None:
-    _faults(context).reply("DATA_END", code)
+    faults_cleared(context).reply("DATA_END", code)
 
 
 @given("the SMTP server waits {seconds:g} seconds before replying to DATA")
 def step_delay_data(context: Any, seconds: float) -> None:
-    _faults(context).delay("DATA", seconds)
+    faults_cleared(context).delay("DATA", seconds)
 
 
 @given("the SMTP server drops the connection at {stage}")
 def step_disconnect(context: Any, stage: str) -> None:
-    _faults(context).disconnect(stage)
+    faults_cleared(context).disconnect(stage)
 
 
 @then("the client should have retried {count:d} times")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given, then
-
 from ...core import SMTPServer, smtp
 from ...core.imap import require_imap
 from ..fixtures import smtp_timeout, use_smtp_server
+from .context import given, then
 
 
 def _view_server(context: Any) -> SMTPServer:

@@ -8,18 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given
-
 from ...core import InvalidArgument
-from ...core.smtp import Faults
 from ...core.values import duration
-from .context import current_server
-
-
-def _faults(context: Any) -> Faults:
-    faults = current_server(context).faults
-    context.add_cleanup(faults.clear)
-    return faults
+from .context import current_server, faults_cleared, given
 
 
 @given('the SMTP server does not offer "{extensions}"')
@@ -34,17 +25,17 @@ def step_hide_extensions(context: Any, extensions: str) -> None:
 @given("the SMTP server accepts at most {count:d} messages per {period}")
 def step_rate_limit(context: Any, count: int, period: str) -> None:
     # "per minute", "per 10 seconds": for the whole server, as the words say; 421 closes the connection.
-    _faults(context).rate_limit(count, duration(period, "The period"), scope="server")
+    faults_cleared(context).rate_limit(count, duration(period, "The period"), scope="server")
 
 
 @given('the SMTP server fails {percent:d}% of "{stage}" commands with seed {seed:d}')
 def step_chaos(context: Any, percent: int, stage: str, seed: int) -> None:
     if not 0 <= percent <= 100:
         raise InvalidArgument(f"The share of failing commands must be from 0% to 100%, got {percent}%.")
-    _faults(context).chaos(percent / 100, 451, stage, seed)
+    faults_cleared(context).chaos(percent / 100, 451, stage, seed)
 
 
 @given("the SMTP server stalls after {size:d} bytes of data")
 def step_stall(context: Any, size: int) -> None:
     # Until the client gives up: the next message is never completed, and nothing of it is stored.
-    _faults(context).stall(size)
+    faults_cleared(context).stall(size)
