@@ -5,10 +5,13 @@ SMTPLibrary/core/smtp/security.py); itest/test_misbehaving_clients.py shows
 what smtplib, swaks, curl and nodemailer make of them.
 """
 
+import imaplib
+import poplib
 import smtplib
 import socket
 
 import pytest
+from imap_support import needs_pymap
 
 from SMTPLibrary.core import InvalidArgument, ServerOptions, SMTPServer
 
@@ -283,3 +286,17 @@ def test_a_stopped_server_is_reconfigured_without_starting():
     server = SMTPServer()
     server.reconfigure(hide_extensions="SIZE")
     assert not server.running and server.security.hidden == {"SIZE"}
+
+
+@needs_pymap
+def test_reconfigure_restarts_smtp_only_the_imap_and_pop3_servers_keep_running(server):
+    imap_port, pop3_port = server.start_imap(), server.start_pop3()
+    server.reconfigure(hide_extensions="PIPELINING")
+    assert (server.imap_port, server.pop3_port) == (imap_port, pop3_port)
+    with imaplib.IMAP4("127.0.0.1", imap_port, timeout=5) as imap:
+        assert imap.noop()[0] == "OK"
+    pop = poplib.POP3("127.0.0.1", pop3_port, timeout=5)
+    assert pop.getwelcome().startswith(b"+OK")
+    pop.quit()
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as client:
+        assert "pipelining" not in client.ehlo()[1].decode().lower()

@@ -225,12 +225,14 @@ class SMTPCapture:
         security = Security(options)
         with self._lock:
             running = self._thread is not None
+            # The SMTP side only: what a subclass serves over the same mailbox (the IMAP and POP3
+            # view) keeps running.
             if running:
-                self.stop()
+                SMTPCapture.stop(self)
             self.options, self.security = options, security
             self.host, self.port = options.host, options.port
             if running:
-                self.start()
+                SMTPCapture.start(self)
 
     def clear(self, *, faults: bool = False) -> None:
         """Start afresh: empty the mailbox (its disk copies too), forget the transcript and zero
