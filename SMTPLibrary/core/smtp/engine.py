@@ -9,11 +9,14 @@ thread serves. It must:
 
 * check there whatever it could refuse later: the factory never fails;
 * open a :class:`~.faults.Dialogue` per connection and call it at each stage:
-  every reply through ``reply`` (the first is the greeting), every client
-  byte through ``received`` (handing the protocol the bytes it returns: a
-  stall holds some back), the faults of a stage through ``fault``, where
-  the command would take effect (``EHLO``, ``MAIL``, ``RCPT``, ``DATA``,
-  ``DATA_END``, ``AUTH``, ``STARTTLS``), and ``ended`` when the connection closes;
+  the greeting through ``greet`` (the ``CONNECT`` stage), every reply sent
+  through ``sent``, then ``close_now`` (a ``421`` closes the connection),
+  every client byte through ``received`` (handing the protocol the bytes it
+  returns: a stall holds some back), the faults of a stage through ``fault``
+  where the command would take effect (``EHLO``, ``MAIL``, ``RCPT``,
+  ``DATA``, ``DATA_END``, ``AUTH``, ``STARTTLS``) when ``has_faults`` says a
+  rule is set, honouring ``dropped`` and ``refused``, and ``ended`` when the
+  connection closes;
 * apply the :class:`~.security.Security` policy, and do the TLS handshake of
   implicit TLS itself, so that the connection's dialogue hears of a handshake
   the client gives up (``tls_failed``), as it hears of one that completes

@@ -69,7 +69,6 @@ class Security:
         self.require_tls = options.require_tls
         self.auth_required = options.auth_required
         self.allow_plaintext_auth = options.allow_plaintext_auth
-        self.smtputf8 = options.smtputf8
         self.users = options.users
         self.hide_extensions = options.hide_extensions
         self.hidden = frozenset(offered_nowhere(options))

@@ -23,7 +23,6 @@ from typing import Any
 
 from ..errors import InvalidArgument
 
-MODES = ("none", "starttls", "implicit")
 IDENTITIES = ("localhost", "127.0.0.1", "::1")
 
 

@@ -89,7 +89,6 @@ class Chaos:
         self.seed = whole_number(seed, "seed must be a whole number, 0 or more")
         self._random = random.Random(self.seed)
         self.drawn = 0
-        self.failed = 0
 
     def draw(self, stage: str) -> Reply | None:
         """The reply failing this command at ``stage``, or ``None`` to carry on normally."""
@@ -98,7 +97,6 @@ class Chaos:
         self.drawn += 1
         if self._random.random() >= self.probability:
             return None
-        self.failed += 1
         codes = self.codes
         code = codes[0] if len(codes) == 1 else codes[min(int(self._random.random() * len(codes)), len(codes) - 1)]
         return make_reply(stage, code, None)
