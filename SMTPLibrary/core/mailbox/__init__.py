@@ -12,11 +12,12 @@ from .expectations import (
 )
 from .failures import summary
 from .mailbox import Mailbox, MailboxObserver
-from .matching import CRITERIA_NAMES, FIELDS, Criteria, Criterion, TextMatcher
+from .matching import CRITERIA_ARGUMENTS, CRITERIA_NAMES, FIELDS, Criteria, Criterion, TextMatcher
 from .stores import LatestFileStore, MaildirStore, MboxStore, StorageError, Store, open_stores
 from .writer import StoreWriter
 
 __all__ = [
+    "CRITERIA_ARGUMENTS",
     "CRITERIA_NAMES",
     "FIELDS",
     "Criteria",

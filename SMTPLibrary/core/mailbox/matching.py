@@ -206,7 +206,9 @@ FIELDS: dict[str, Field] = {
 HEADER_COST = 2
 # A miss quotes this many values of a list (recipients, links...) and counts the rest.
 LISTED_VALUES = 5
-CRITERIA_NAMES = frozenset([*FIELDS, "header"])
+# The arguments of the waits that take criteria, in the order the keywords take them.
+CRITERIA_ARGUMENTS = ("pattern", *(name for name in FIELDS if name != "pattern"), "header")
+CRITERIA_NAMES = frozenset(CRITERIA_ARGUMENTS)
 
 
 class Criterion:

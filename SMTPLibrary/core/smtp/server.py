@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from ...version import __version__
 from ..errors import ErrorLog, InvalidArgument, ServerError, SMTPLibraryError
 from ..mail import ReceivedMessage
-from ..mailbox import FIELDS, Criteria, Mailbox, Store, StoreWriter, open_stores
+from ..mailbox import CRITERIA_ARGUMENTS, Criteria, Mailbox, Store, StoreWriter, open_stores
 from ..values import seconds
 from ..waiting import DEFAULT_TIMEOUT
 from ..wording import format_address, plural
@@ -38,8 +38,6 @@ from .stats import Statistics
 Method = TypeVar("Method", bound=Callable[..., Any])
 # What a wait takes: seconds, a timedelta, or a time string such as "5 s" (see values.seconds).
 Duration = float | timedelta | str
-# The arguments of the waits that take criteria, in the order the keywords take them.
-CRITERIA_ARGUMENTS = ("pattern", *(name for name in FIELDS if name != "pattern"), "header")
 log = logging.getLogger("SMTPLibrary")
 
 

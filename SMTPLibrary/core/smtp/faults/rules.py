@@ -175,7 +175,7 @@ class Rule:
             for name, matcher in (("sender", self.sender), ("recipient", self.recipient))
             if matcher is not None
         )
-        times = "until cleared" if self.remaining is None else f"{plural(self.remaining, 'more time')}"
+        times = "until cleared" if self.remaining is None else plural(self.remaining, "more time")
         text = f" {self.action.text!r}" if isinstance(self.action, Reply) else ""
         return f"{self.action}{text} at {self.stage}{conditions}, {times}"
 
@@ -249,14 +249,9 @@ def make_reply(stage: str, code: int, text: str | None) -> Reply:
 
 
 def make_delay(delay: float | timedelta | str) -> Delay:
-    if isinstance(delay, (str, timedelta)):
-        delay = seconds(delay, "The delay")
-    try:
-        value = float(delay)
-    except (TypeError, ValueError):
-        raise InvalidArgument(f"The delay must be a number of seconds, got {delay!r}.") from None
-    if not math.isfinite(value) or value < 0:
-        raise InvalidArgument(f"The delay must be 0 seconds or more, got {delay!r}.")
+    value = seconds(delay, "The delay")
+    if not math.isfinite(value):
+        raise InvalidArgument(f"The delay must be a finite time, got {delay!r}.")
     return Delay(value)
 
 

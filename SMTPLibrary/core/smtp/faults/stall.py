@@ -64,7 +64,7 @@ class Stall:
         return f"for {format_duration(self.duration)}, then {then}"
 
     def __str__(self) -> str:
-        times = "until cleared" if self.remaining is None else f"{self.remaining} more time(s)"
+        times = "until cleared" if self.remaining is None else plural(self.remaining, "more time")
         return f"stall after {plural(self.after_bytes, 'byte')} of message data {self.ending}, {times}"
 
     def __repr__(self) -> str:
