@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Real SMTP clients this project did not write, mutt, and Chromium for the log
-# test. A missing one is installed when we can (Debian, as root) and is an
-# error otherwise, never a skip.
+# Programs this project did not write that the tests drive (.ci/tools lists them):
+# SMTP clients, mutt, s-nail and Jakarta Mail, OpenDKIM, Node.js with imapflow and
+# nodemailer, Chromium for the log test. A missing one is installed when we can
+# (Debian, as root) and is an error otherwise, never a skip.
 tools:
 	@./.ci/tools
 
@@ -46,7 +47,8 @@ atest: venv tools
 	PATH="$(abspath $(BIN)):$$PATH" pabot --processes 4 --pabotlibport 0 --outputdir $(RESULTS)/atest --pythonpath atest/resources \
 		--consolewidth 100 --consolecolors off atest
 
-features: venv
+# behave features; some steps send with swaks and curl.
+features: venv tools
 	$(BIN)/behave --format progress features
 
 # Load, hostile input, faults and security: bounded here, ten times larger in `make stress`.

@@ -95,6 +95,6 @@ class ErrorLog:
             entries, self._entries = self._entries, []
         if entries:
             text, cause = entries[0]
-            others = len(entries) - 1  # (wording.plural is above this module)
+            others = len(entries) - 1  # (not wording.plural: the leaf modules import none of each other)
             more = f" (and {others} more error{'s' if others > 1 else ''})" if others else ""
             raise kind(text + more) from cause
