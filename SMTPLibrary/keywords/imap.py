@@ -9,17 +9,12 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core import ReceivedMessage, SMTPServer
+from ..core import InvalidArgument, ReceivedMessage, SMTPServer
 from ..core.imap import require_imap
+from ..core.smtp import DEFAULT_HOST
+from ..core.wording import format_address
 from .context import LibraryContext
-from .security import Secret
-
-
-def _password(password: Any) -> str:
-    return password.value if Secret is not None and isinstance(password, Secret) else password
-
-
-Password = str if Secret is None else str | Secret  # type: ignore[misc]
+from .security import Password, reveal
 
 
 class IMAPKeywords(LibraryContext):
@@ -28,9 +23,19 @@ class IMAPKeywords(LibraryContext):
         require_imap()
         return self.server(smtp_alias)
 
+    def _start_view(self, protocol: str, host: str, port: int, tls: str, smtp_alias: str | None) -> int:
+        server = self._view_server(smtp_alias)
+        start = server.start_imap if protocol == "IMAP" else server.start_pop3
+        bound = start(host, port, tls)
+        logger.info(
+            f"{protocol} server listening on {format_address(host, bound)} (tls={tls}) over the mailbox of "
+            f"{server.address}."
+        )
+        return bound
+
     @keyword("Start IMAP Server")
     def start_imap_server(
-        self, host: str = "127.0.0.1", port: int = 0, tls: str = "none", smtp_alias: str | None = None
+        self, host: str = DEFAULT_HOST, port: int = 0, tls: str = "none", smtp_alias: str | None = None
     ) -> int:
         """Starts an IMAP server over the mailbox of the current SMTP server and returns its port.
 
@@ -55,14 +60,11 @@ class IMAPKeywords(LibraryContext):
         | Start SMTP Server | alias=second      |
         | ${second} =       | Start IMAP Server | smtp_alias=second |
         """
-        server = self._view_server(smtp_alias)
-        bound = server.start_imap(host, port, tls)
-        logger.info(f"IMAP server listening on {host}:{bound} (tls={tls}) over the mailbox of {server.address}.")
-        return bound
+        return self._start_view("IMAP", host, port, tls, smtp_alias)
 
     @keyword("Start POP3 Server")
     def start_pop3_server(
-        self, host: str = "127.0.0.1", port: int = 0, tls: str = "none", smtp_alias: str | None = None
+        self, host: str = DEFAULT_HOST, port: int = 0, tls: str = "none", smtp_alias: str | None = None
     ) -> int:
         """Starts a POP3 server over the mailbox of the current SMTP server (or ``smtp_alias``) and returns its port.
 
@@ -75,10 +77,7 @@ class IMAPKeywords(LibraryContext):
         | ${port} =    | Start POP3 Server |
         | ${port} =    | Start POP3 Server | tls=starttls |
         """
-        server = self._view_server(smtp_alias)
-        bound = server.start_pop3(host, port, tls)
-        logger.info(f"POP3 server listening on {host}:{bound} (tls={tls}) over the mailbox of {server.address}.")
-        return bound
+        return self._start_view("POP3", host, port, tls, smtp_alias)
 
     @keyword("Get IMAP Server CA Certificate")
     def get_imap_server_ca_certificate(self, smtp_alias: str | None = None) -> str:
@@ -92,7 +91,7 @@ class IMAPKeywords(LibraryContext):
         server = self._view_server(smtp_alias)
         path = server.imap_ca_certificate
         if path is None:
-            raise AssertionError("The SMTP server presents a certificate of your own: trust the CA that issued it.")
+            raise InvalidArgument("The SMTP server presents a certificate of your own: trust the CA that issued it.")
         return path
 
     @keyword("Add Mail User")
@@ -108,7 +107,7 @@ class IMAPKeywords(LibraryContext):
         | Add Mail User | support@example.com | s3cret | login=support |
         """
         server = self._view_server()
-        user = server.add_mail_user(address, _password(password), login, owner=self.servers.owner)
+        user = server.add_mail_user(address, reveal(password), login, owner=self.servers.owner)
         logger.info(f"Mail user {user.address} logs in as '{user.login}'.")
 
     @keyword("Deliver Message")

@@ -18,6 +18,7 @@ if Secret is not None:
     Credentials = str | Secret | list[str | Secret] | dict[str, str | Secret] | None
 else:
     Credentials = str | list[str] | dict[str, str] | None  # type: ignore[misc]
+Password = str if Secret is None else str | Secret  # type: ignore[misc]
 
 
 def reveal(credentials: Any) -> Any:
