@@ -27,6 +27,8 @@ def test_each_option_is_parsed_into_its_parts():
     assert options.tls_min_version == "TLSv1.3"
     assert parse("--stall", "500").stall == StallOption(500, None, "disconnect")
     assert parse("--stall", "500:forever").stall == StallOption(500, None, "disconnect")
+    assert parse("--stall", "500:2s").stall == StallOption(500, 2.0, "disconnect")  # times as the core reads them
+    assert parse("--stall", "500:250 ms").stall == StallOption(500, 0.25, "disconnect")
 
 
 @pytest.mark.parametrize(

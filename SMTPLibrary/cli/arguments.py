@@ -43,16 +43,15 @@ def add_server_options(
     defaults: dict[str, Any],
     helps: dict[str, str],
     groups: dict[str, argparse._ActionsContainer],
-    leave_out: tuple[str, ...] = (),
 ) -> None:
-    """An option for each field of :class:`ServerOptions` but ``leave_out``, typed by the field:
+    """An option for each field of :class:`ServerOptions`, typed by the field:
     booleans are switches (``--no-NAME`` for those on by default), numbers are checked
     counts, the rest text; ``defaults`` and ``helps`` replace the field's own, ``groups``
     puts an option in a group of the parser (mutually exclusive ones, say)."""
     hints = typing.get_type_hints(ServerOptions)
     for field in dataclasses.fields(ServerOptions):
         name = field.name
-        if not field.init or name in leave_out:
+        if not field.init:
             continue
         where = groups.get(name, parser)
         default = defaults.get(name, field.default)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from ..core import InvalidArgument, SMTPServer
+from ..core import InvalidArgument, SMTPServer, values
 
 FAULT_HELP = "answer CODE at STAGE (CONNECT, EHLO, MAIL, RCPT, DATA, DATA_END, AUTH, STARTTLS), COUNT times "
 FAULT_HELP += "(default 1; 0: every time); repeatable"
@@ -94,8 +94,8 @@ def stall(spec: str) -> StallOption:
     seconds = None
     if len(parts) > 1 and parts[1] not in ("", "forever"):
         try:
-            seconds = float(parts[1])
-        except ValueError:
+            seconds = values.seconds(parts[1], "seconds")  # read as the core reads times: 2, 2s, 500ms
+        except InvalidArgument:
             raise argparse.ArgumentTypeError(f"invalid seconds {parts[1]!r} in {spec!r}") from None
     then = parts[2] if len(parts) > 2 else "disconnect"
     return StallOption(_number(parts[0], "number of bytes", spec), seconds, then)
