@@ -7,8 +7,8 @@ import email.errors
 from collections.abc import Iterator
 
 from ..domains import address_domain, aligned, clean
-from ..raw import parse_field
-from .fields import ENCODED_WORD_DEFECTS, defects_text, shown, unfolded
+from ..raw import parse_field, unfolded
+from .fields import ENCODED_WORD_DEFECTS, defects_text, shown
 from .message import Message, Problem, problem
 
 ADDRESS_FIELDS = frozenset(

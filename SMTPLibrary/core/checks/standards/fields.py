@@ -1,4 +1,4 @@
-"""Helpers the header checks share: unfolding, 8-bit bytes, and how defects and values are shown."""
+"""Helpers the header checks share: the encoded-word defects, and how defects and values are shown."""
 
 from __future__ import annotations
 
@@ -12,22 +12,6 @@ ENCODED_WORD_DEFECTS = (
     email.errors.CharsetError,
     email.errors.UndecodableBytesDefect,
 )
-
-
-def unfolded(value: str, smtputf8: bool | None) -> str:
-    """A raw field value unfolded; with SMTPUTF8 (or unknown), its 8-bit bytes read as UTF-8 where valid."""
-    text = "".join(value.splitlines())
-    if smtputf8 is not False and has_8bit(text):
-        try:
-            text = text.encode("ascii", "surrogateescape").decode("utf-8")
-        except UnicodeError:
-            pass
-    return text
-
-
-def has_8bit(text: str) -> bool:
-    """Whether a raw value (8-bit bytes held as surrogates by the email package) has 8-bit bytes."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def place(key: str, path: str, top: bool) -> tuple[str, str]:

@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator
 from email.headerregistry import UnstructuredHeader
 
-from ..raw import parse_field
+from ..raw import has_8bit, parse_field
 from .addresses import ADDRESS_FIELDS
-from .fields import ENCODED_WORD_DEFECTS, bytes_text, defects_text, has_8bit, place
+from .fields import ENCODED_WORD_DEFECTS, bytes_text, defects_text, place
 from .message import Message, Problem, problem
 
 # Fields whose values are not text a person reads: RFC 2047 does not apply to them (RFC 2047 5).
