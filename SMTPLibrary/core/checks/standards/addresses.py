@@ -6,7 +6,7 @@ from __future__ import annotations
 import email.errors
 from collections.abc import Iterator
 
-from ..domains import address_domain, aligned, clean
+from ..domains import address_domain, aligned, field_domains
 from ..raw import parse_field, unfolded
 from .fields import ENCODED_WORD_DEFECTS, defects_text, shown
 from .message import Message, Problem, problem
@@ -76,8 +76,7 @@ def _alignment(message: Message) -> Iterator[Problem]:
     values = message.header_values("From")
     if len(values) != 1:
         return
-    header = parse_field("From", unfolded(values[0], message.envelope.smtputf8))
-    domains = sorted({clean(address.domain) for address in header.addresses if address.domain})
+    domains = sorted(set(field_domains("From", values[0], message.envelope.smtputf8)))
     if len(domains) != 1:
         return
     from_domain = domains[0]
