@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..domains import address_domain, aligned, field_domains
 from ..raw import parse_field, unfolded
-from .fields import ENCODED_WORD_DEFECTS, defects_text, shown
+from .fields import defects_text, is_encoded_word_defect, shown
 from .message import Message, Problem, problem
 
 ADDRESS_FIELDS = frozenset(
@@ -32,9 +32,8 @@ def _syntax_defects(defects: list, smtputf8: bool | None) -> list:
     return [
         defect
         for defect in defects
-        if not isinstance(defect, ENCODED_WORD_DEFECTS)
+        if not is_encoded_word_defect(defect)
         and not (smtputf8 is not False and isinstance(defect, email.errors.NonASCIILocalPartDefect))
-        and not (isinstance(defect, email.errors.InvalidHeaderDefect) and "encoded" in str(defect))
     ]
 
 

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import email.errors
 
-# Defects of a malformed RFC 2047 encoded word, as the email package reports them.
-ENCODED_WORD_DEFECTS = (
+# Defects of a malformed RFC 2047 encoded word that the email package has a class for.
+_ENCODED_WORD_DEFECTS = (
     email.errors.InvalidBase64PaddingDefect,
     email.errors.InvalidBase64CharactersDefect,
     email.errors.InvalidBase64LengthDefect,
     email.errors.CharsetError,
     email.errors.UndecodableBytesDefect,
 )
+
+
+def is_encoded_word_defect(defect: email.errors.MessageDefect) -> bool:
+    """Whether ``defect`` says an RFC 2047 encoded word is malformed. The rest of them are plain
+    InvalidHeaderDefects, told apart only by their text, which the email package writes both as
+    "encoded word" and "encoded-word" ("missing trailing whitespace after encoded-word")."""
+    if isinstance(defect, _ENCODED_WORD_DEFECTS):
+        return True
+    text = str(defect)
+    return isinstance(defect, email.errors.InvalidHeaderDefect) and ("encoded word" in text or "encoded-word" in text)
 
 
 def place(key: str, path: str, top: bool) -> tuple[str, str]:
