@@ -56,8 +56,6 @@ def address_domain(address: str | None) -> str:
     if not address:
         return ""
     address = address.strip()
-    if address in ("<>", ""):
-        return ""
     _, parsed = email.utils.parseaddr(address)
     parsed = parsed or address.strip("<>")
     if "@" not in parsed:

@@ -1,4 +1,6 @@
-"""Facts read off the raw header section, for when a parser has refused the message."""
+"""Header fields as the checks read them: the raw header section, a field's value unfolded
+(its 8-bit bytes read as UTF-8 where the message allows), and ``policy.default``'s parse of
+one field, which never raises."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """SPF (RFC 7208) of the envelope sender, from the client's address and HELO name, evaluated by pyspf.
 
 pyspf takes no DNS function: its module-level lookup is pointed at the test DNS
-once, when this module is imported (see :mod:`.lookups`). The stored null
-reverse path is ``'<>'``; pyspf wants ``''``, and then checks the HELO identity
-(``postmaster@<helo>``, RFC 7208 2.4).
+once, when this module is imported (see :mod:`.lookups`). The server stores the
+null reverse path (``MAIL FROM:<>``) as ``''``, which is what pyspf wants: it then
+checks the HELO identity (``postmaster@<helo>``, RFC 7208 2.4).
 """
 
 from __future__ import annotations
