@@ -16,6 +16,7 @@ from ..wording import label, plural
 from .authentication import METHODS, Authentication, expected_word
 from .extra import require_extra
 from .keys import DKIMKey
+from .keys import create_dkim_key as make_dkim_key
 from .standards import Envelope, Problem, ignored_warnings, not_ignored
 from .zone import TestDNS
 
@@ -120,6 +121,4 @@ def create_dkim_key(
 ) -> DKIMKey:
     """A new DKIM key pair, its public key published in ``dns`` (see :func:`.keys.create_dkim_key`)."""
     require_extra()
-    from .keys import create_dkim_key as create
-
-    return create(domain, selector, algorithm, dns=dns, directory=directory)
+    return make_dkim_key(domain, selector, algorithm, dns=dns, directory=directory)
