@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from ..errors import ContentMismatch
 from ..mail import ReceivedMessage
 from ..wording import label, plural
-from .authentication import METHODS, Authentication, expected_word
+from .authentication import Authentication, expected_results
 from .extra import require_extra
 from .keys import DKIMKey
 from .keys import create_dkim_key as make_dkim_key
@@ -40,14 +40,6 @@ def authenticate(message: ReceivedMessage, dns: TestDNS, *, authserv_id: str = D
         dmarc = evaluate_dmarc(from_domains(raw), dkim, spf)
         arc = verify_arc(raw)
     return Authentication(dkim, spf, dmarc, arc, authserv_id)
-
-
-def expected_results(
-    dkim: str | None = None, spf: str | None = None, dmarc: str | None = None, arc: str | None = None
-) -> dict[str, str | None]:
-    """The expected results, each checked to be one of RFC 8601's words (``None``: not checked)."""
-    given = (dkim, spf, dmarc, arc)
-    return {name: expected_word(name, value) for name, value in zip(METHODS, given, strict=True)}
 
 
 def check_authentication(
