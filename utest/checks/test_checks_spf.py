@@ -95,3 +95,9 @@ def test_envelope_and_peer_forms():
     assert peer_address("[192.0.2.1]") == "192.0.2.1"
     with pytest.raises(InvalidArgument, match=r"^The client address 'not-an-ip' is not an IP address\.$"):
         peer_address("not-an-ip")
+
+
+def test_a_reverse_path_without_an_at_sign_is_checked_as_its_domain(published: TestDNS):
+    # aiosmtpd takes MAIL FROM:<strict.test>; pyspf checks strict.test (RFC 7208 4.3: postmaster@).
+    result = check_spf("strict.test", "192.0.2.1", "client.test", published)
+    assert (result.result, result.identity, result.domain) == ("pass", "mailfrom", "strict.test")

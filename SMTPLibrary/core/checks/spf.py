@@ -55,6 +55,8 @@ def check_spf(sender: str | None, peer: object, helo: str | None) -> SPFResult:
     ip = peer_address(peer)
     helo = clean(helo)
     identity = "mailfrom" if address else "helo"
+    # The domain pyspf checks, not domains.address_domain: a reverse path without '@' (aiosmtpd
+    # takes MAIL FROM:<example.com>) is checked as a domain, where address_domain finds none.
     domain = address.rpartition("@")[2].lower() if address else helo
 
     def result(word: str, reason: str) -> SPFResult:
