@@ -31,7 +31,7 @@ def envelope_address(sender: str | None) -> str:
     return text
 
 
-def peer_address(peer: object) -> str:
+def _client_ip(peer: object) -> str:
     """The client's IP address from ``'192.0.2.1'`` or a ``(address, port, ...)`` peer; '' for none."""
     if isinstance(peer, (tuple, list)):
         peer = peer[0] if peer else ""
@@ -52,7 +52,7 @@ def peer_address(peer: object) -> str:
 def check_spf(sender: str | None, peer: object, helo: str | None) -> SPFResult:
     """The SPF result for ``sender`` sent from ``peer`` after ``HELO helo``, per the test DNS in use."""
     address = envelope_address(sender)
-    ip = peer_address(peer)
+    ip = _client_ip(peer)
     helo = clean(helo)
     identity = "mailfrom" if address else "helo"
     # The domain pyspf checks, not domains.address_domain: a reverse path without '@' (aiosmtpd
