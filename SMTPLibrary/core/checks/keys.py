@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidArgument
-from .zone import TestDNS, normalise_name
+from .zone import Record, TestDNS, normalise_name
 
 ALGORITHMS = ("rsa-sha256", "ed25519-sha256")
 RSA_BITS = 2048
@@ -127,9 +127,14 @@ def create_dkim_key(
         private_key_base64=base64.b64encode(seed).decode("ascii"),
     )
     if dns is not None:
-        dns.remove(key.dns_name, "TXT")
-        dns.add(key.dns_name, "TXT", key.dns_record)
+        publish(key, dns)
     return key
+
+
+def publish(key: DKIMKey, dns: TestDNS) -> Record:
+    """Publish ``key`` in ``dns`` at its selector, in place of any key published there before."""
+    dns.remove(key.dns_name, "TXT")
+    return dns.add(key.dns_name, "TXT", key.dns_record)
 
 
 _lock = threading.Lock()
