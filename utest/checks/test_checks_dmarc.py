@@ -146,3 +146,13 @@ def test_without_a_test_dns_the_lookup_is_a_temporary_error():
         "temperror",
         "no test DNS is in use, and the checks never ask a real resolver",
     )
+
+
+def test_the_from_domain_of_an_smtputf8_message_is_read_as_utf8(dns: TestDNS):
+    # The raw bytes of a UTF-8 domain reach the parser as surrogates: read as UTF-8, the domain
+    # is the one whose record the test published (not a name no DNS could hold).
+    raw = "From: a@bücher.example\r\nTo: b@example.org\r\n\r\nx".encode()
+    assert from_domains(raw) == ["bücher.example"]
+    dns.add("_dmarc.bücher.example", "TXT", "v=DMARC1; p=reject")
+    result = evaluate_dmarc(from_domains(raw), (), NO_SPF, dns)
+    assert (result.result, result.from_domain, result.policy) == ("fail", "bücher.example", "reject")

@@ -6,8 +6,9 @@ import pytest
 
 from SMTPLibrary.core import InvalidArgument
 from SMTPLibrary.core.checks import TestDNS, lookups
+from SMTPLibrary.core.checks.spf import _client_ip as client_ip
 from SMTPLibrary.core.checks.spf import check_spf as check_in_dns
-from SMTPLibrary.core.checks.spf import envelope_address, peer_address
+from SMTPLibrary.core.checks.spf import envelope_address
 
 
 def check_spf(sender, peer, helo, dns: TestDNS):
@@ -91,7 +92,13 @@ def test_nothing_to_check_is_none(dns: TestDNS):
 def test_envelope_and_peer_forms():
     assert envelope_address("<a@b.test>") == "a@b.test"
     assert envelope_address("<>") == ""
-    assert peer_address(("2001:db8::1", 25, 0, 0)) == "2001:db8::1"
-    assert peer_address("[192.0.2.1]") == "192.0.2.1"
+    assert client_ip(("2001:db8::1", 25, 0, 0)) == "2001:db8::1"
+    assert client_ip("[192.0.2.1]") == "192.0.2.1"
     with pytest.raises(InvalidArgument, match=r"^The client address 'not-an-ip' is not an IP address\.$"):
-        peer_address("not-an-ip")
+        client_ip("not-an-ip")
+
+
+def test_a_reverse_path_without_an_at_sign_is_checked_as_its_domain(published: TestDNS):
+    # aiosmtpd takes MAIL FROM:<strict.test>; pyspf checks strict.test (RFC 7208 4.3: postmaster@).
+    result = check_spf("strict.test", "192.0.2.1", "client.test", published)
+    assert (result.result, result.identity, result.domain) == ("pass", "mailfrom", "strict.test")

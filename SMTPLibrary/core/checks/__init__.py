@@ -14,7 +14,7 @@ Importing this package needs none of the check libraries (the ``checks``
 extra): each check makes sure they are installed when it runs.
 """
 
-from .authentication import METHODS, Authentication, passing
+from .authentication import METHODS, Authentication, expected_results, passing
 from .extra import INSTALL, require_extra
 from .keys import ALGORITHMS, DKIMKey
 from .results import RESULT_WORDS, ARCResult, ARCSet, DKIMResult, DMARCResult, SPFResult
@@ -23,7 +23,6 @@ from .run import (
     check_authentication,
     check_well_formed,
     create_dkim_key,
-    expected_results,
     problems,
     require_authentication,
     require_well_formed,

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 import dkim as dkimpy
 
 from . import lookups
+from .dkim import dkimpy_logger, text
 from .raw import has_field
 from .results import ARCResult, ARCSet
 
-_LOGGER = logging.getLogger("smtplibrary.checks.dkimpy.arc")
-_LOGGER.addHandler(logging.NullHandler())
-_LOGGER.propagate = False
+_LOGGER = dkimpy_logger("smtplibrary.checks.dkimpy.arc")
 
 _WORDS = {b"pass": "pass", b"fail": "fail", b"none": "none"}
 _ARC_FIELDS = ("ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results")
@@ -25,23 +22,19 @@ def verify_arc(raw: bytes) -> ARCResult:
         # arc_verify parses the message before its own error handling starts.
         if not any(has_field(raw, name) for name in _ARC_FIELDS):
             return ARCResult("none", "")
-        return ARCResult("fail", f"message header cannot be parsed: {_text(error) or type(error).__name__}")
+        return ARCResult("fail", f"message header cannot be parsed: {text(error) or type(error).__name__}")
     sets = tuple(
         ARCSet(
             instance=int(item.get("instance", 0)),
-            domain=_text(item.get("as-domain", b"")),
-            selector=_text(item.get("as-selector", b"")),
-            chain=_text(item.get("cv", b"")).lower(),
+            domain=text(item.get("as-domain", b"")),
+            selector=text(item.get("as-selector", b"")),
+            chain=text(item.get("cv", b"")).lower(),
             seal_valid=bool(item.get("as-valid")),
             signature_valid=bool(item.get("ams-valid")),
         )
         for item in results
     )
     if chain is None:  # a seal saying cv=fail ends the chain: dkimpy answers None
-        return ARCResult("fail", _text(reason), sets)
+        return ARCResult("fail", text(reason), sets)
     word = _WORDS.get(chain, "permerror")
-    return ARCResult(word, "" if word in ("pass", "none") else _text(reason), sets)
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return ARCResult(word, "" if word in ("pass", "none") else text(reason), sets)

@@ -45,8 +45,7 @@ class Authentication:
 
         ``dkim`` is expected of every signature: ``dkim='pass'`` lists each signature that
         did not pass, or the missing signature; ``dkim='none'`` lists every signature there is."""
-        given = (dkim, spf, dmarc, arc)
-        expected = {name: expected_word(name, value) for name, value in zip(METHODS, given, strict=True)}
+        expected = expected_results(dkim, spf, dmarc, arc)
         lines: list[str] = []
         want = expected["dkim"]
         if want is not None:
@@ -75,6 +74,14 @@ class Authentication:
 
     def __str__(self) -> str:
         return self.header
+
+
+def expected_results(
+    dkim: str | None = None, spf: str | None = None, dmarc: str | None = None, arc: str | None = None
+) -> dict[str, str | None]:
+    """The expected results, each checked to be one of RFC 8601's words (``None``: not checked)."""
+    given = (dkim, spf, dmarc, arc)
+    return {name: expected_word(name, value) for name, value in zip(METHODS, given, strict=True)}
 
 
 def expected_word(name: str, value: object) -> str | None:

@@ -38,10 +38,22 @@ from . import lookups
 from .raw import has_field
 from .results import DKIMResult
 
-# dkimpy logs a refused key at ERROR level; the reason is in the result instead.
-_LOGGER = logging.getLogger("smtplibrary.checks.dkimpy")
-_LOGGER.addHandler(logging.NullHandler())
-_LOGGER.propagate = False
+
+def dkimpy_logger(name: str) -> logging.Logger:
+    """A logger for dkimpy whose lines go nowhere: dkimpy logs a refused key at ERROR
+    level, and the reason is in the result instead."""
+    logger = logging.getLogger(name)
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+    return logger
+
+
+def text(value: object) -> str:
+    """What dkimpy gives (bytes, or an exception) as text."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+_LOGGER = dkimpy_logger("smtplibrary.checks.dkimpy")
 
 _MANDATORY = (b"v", b"a", b"b", b"bh", b"d", b"h", b"s")
 _WHITESPACE = re.compile(rb"\s+")
@@ -61,7 +73,7 @@ def _verify_all(raw: bytes) -> Iterator[DKIMResult]:
         # dkimpy cannot split the header: a line neither a field nor a continuation
         # (MessageFormatError), or a continuation line first (IndexError).
         if has_field(raw, "DKIM-Signature"):
-            why = _text(error) or type(error).__name__
+            why = text(error) or type(error).__name__
             yield DKIMResult("permerror", f"message header cannot be parsed: {why}", "", "")
         return
     signatures = [value for name, value in verifier.headers if name.lower() == b"dkim-signature"]
@@ -73,14 +85,14 @@ def _verify_one(verifier: dkimpy.DKIM, index: int, value: bytes) -> DKIMResult:
     try:
         tags = parse_tag_value(value)
     except InvalidTagValueList as error:
-        return DKIMResult("permerror", f"signature syntax error: {_text(error)}", "", "")
+        return DKIMResult("permerror", f"signature syntax error: {text(error)}", "", "")
     facts = {
-        "domain": _text(tags.get(b"d", b"")).lower(),
-        "selector": _text(tags.get(b"s", b"")),
-        "algorithm": _text(tags.get(b"a", b"")).lower(),
-        "canonicalization": _text(tags.get(b"c", b"")),
-        "identity": _text(tags.get(b"i", b"")),
-        "signature": _text(_WHITESPACE.sub(b"", tags.get(b"b", b"")))[:12],
+        "domain": text(tags.get(b"d", b"")).lower(),
+        "selector": text(tags.get(b"s", b"")),
+        "algorithm": text(tags.get(b"a", b"")).lower(),
+        "canonicalization": text(tags.get(b"c", b"")),
+        "identity": text(tags.get(b"i", b"")),
+        "signature": text(_WHITESPACE.sub(b"", tags.get(b"b", b"")))[:12],
     }
 
     def result(word: str, reason: str = "") -> DKIMResult:
@@ -99,7 +111,7 @@ def _verify_one(verifier: dkimpy.DKIM, index: int, value: bytes) -> DKIMResult:
     try:
         verified = verifier.verify(idx=index, dnsfunc=lookups.dkim_txt)
     except dkimpy.ValidationError as error:
-        message = _text(error)
+        message = text(error)
         # dkimpy's wording is the only place it says which check failed (a test pins these prefixes).
         if message.startswith("body hash mismatch"):
             return result("fail", "body hash did not verify")
@@ -107,9 +119,9 @@ def _verify_one(verifier: dkimpy.DKIM, index: int, value: bytes) -> DKIMResult:
             return result("permerror", "signature expired")
         return result("permerror", f"signature syntax error: {message}")
     except dkimpy.DnsTimeoutError as error:
-        return result("temperror", f"key unavailable: {_text(error)}")
+        return result("temperror", f"key unavailable: {text(error)}")
     except dkimpy.DKIMException as error:  # KeyFormatError (key too small), MessageFormatError, ...
-        return result("permerror", _text(error))
+        return result("permerror", text(error))
     return result("pass") if verified else result("fail", "signature did not verify")
 
 
@@ -119,24 +131,20 @@ def _key_refusal(tags: dict[bytes, bytes]) -> tuple[str, str] | None:
     try:
         record = lookups.dkim_txt(name)
     except dkimpy.DnsTimeoutError as error:
-        return "temperror", f"key unavailable: {_text(error)}"
+        return "temperror", f"key unavailable: {text(error)}"
     if record is None:
         return "permerror", "no key for signature"
     try:
         key = parse_tag_value(record)
     except InvalidTagValueList as error:
-        return "permerror", f"key syntax error: {_text(error)}"
+        return "permerror", f"key syntax error: {text(error)}"
     if b"p" in key and not _WHITESPACE.sub(b"", key[b"p"]):
         return "fail", "key revoked"
     try:
         dkimpy.evaluate_pk(name, record)
     except dkimpy.DKIMException as error:
-        return "permerror", f"key syntax error: {_text(error)}"
+        return "permerror", f"key syntax error: {text(error)}"
     key_type = key.get(b"k", b"rsa").lower()
     if key_type != tags[b"a"].lower().split(b"-")[0]:
-        return "permerror", f"inappropriate key algorithm (k={_text(key_type)} for a={_text(tags[b'a'])})"
+        return "permerror", f"inappropriate key algorithm (k={text(key_type)} for a={text(tags[b'a'])})"
     return None
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

@@ -18,8 +18,7 @@ from email import policy as email_policy
 from email.parser import BytesHeaderParser
 
 from . import lookups
-from .domains import aligned, clean, organisational_domain
-from .raw import parse_field
+from .domains import aligned, field_domains, organisational_domain
 from .results import DKIMResult, DMARCResult, SPFResult
 
 POLICIES = ("none", "quarantine", "reject")
@@ -28,13 +27,17 @@ _MODE_WORDS = {"r": "relaxed", "s": "strict"}
 
 
 def from_domains(raw: bytes) -> list[str]:
-    """The domain of every address in every From field of ``raw``."""
+    """The domain of every address in every From field of ``raw``.
+
+    8-bit bytes are read as UTF-8 where valid, whether or not the message came with
+    SMTPUTF8: the domain they spell is the one whose record DMARC looks up (that they
+    came without it is the standards checks' ``header.8bit``)."""
     headers = BytesHeaderParser(policy=email_policy.default).parsebytes(raw)
     return [
-        clean(address.domain)
+        domain
         for name, value in headers.raw_items()
         if name.lower() == "from"
-        for address in parse_field(name, "".join(value.splitlines())).addresses
+        for domain in field_domains(name, value, None)
     ]
 
 

@@ -15,6 +15,8 @@ import functools
 
 from publicsuffixlist import PublicSuffixList
 
+from .raw import parse_field, unfolded
+
 
 @functools.cache
 def _list() -> PublicSuffixList:
@@ -54,10 +56,15 @@ def address_domain(address: str | None) -> str:
     if not address:
         return ""
     address = address.strip()
-    if address in ("<>", ""):
-        return ""
     _, parsed = email.utils.parseaddr(address)
     parsed = parsed or address.strip("<>")
     if "@" not in parsed:
         return ""
     return clean(parsed.rpartition("@")[2])
+
+
+def field_domains(name: str, value: str, smtputf8: bool | None) -> list[str]:
+    """The domain of every address in the raw (folded) value of the address field ``name``, cleaned;
+    8-bit bytes are read as UTF-8 unless ``smtputf8`` is False (see :func:`.raw.unfolded`)."""
+    header = parse_field(name, unfolded(value, smtputf8))
+    return [clean(address.domain) for address in header.addresses if address.domain]

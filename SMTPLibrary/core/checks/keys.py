@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidArgument
-from .zone import TestDNS, normalise_name
+from .zone import Record, TestDNS, normalise_name
 
 ALGORITHMS = ("rsa-sha256", "ed25519-sha256")
 RSA_BITS = 2048
@@ -51,7 +51,7 @@ class DKIMKey:
     @property
     def dns_name(self) -> str:
         """Where :attr:`dns_record` is published: ``selector._domainkey.domain``."""
-        return f"{self.selector}._domainkey.{self.domain}"
+        return _dns_name(self.selector, self.domain)
 
     @property
     def dkimpy_private_key(self) -> bytes:
@@ -62,7 +62,7 @@ class DKIMKey:
 
     def revoked_record(self) -> str:
         """The TXT value that revokes this key (RFC 6376 3.6.1: ``p=`` empty)."""
-        return f"v=DKIM1; k={'ed25519' if self.algorithm == 'ed25519-sha256' else 'rsa'}; p="
+        return _record(self.algorithm, "")
 
     def as_fields(self) -> dict[str, Any]:
         """The key as plain values (for Robot's Remote interface)."""
@@ -121,15 +121,29 @@ def create_dkim_key(
         selector=selector,
         algorithm=word,
         private_key=pem,
-        private_key_path=str(_write(pem, f"{selector}._domainkey.{domain}", directory)),
-        dns_record=f"v=DKIM1; k={'rsa' if word == 'rsa-sha256' else 'ed25519'}; p={public_b64}",
+        private_key_path=str(_write(pem, _dns_name(selector, domain), directory)),
+        dns_record=_record(word, public_b64),
         public_key=public_b64,
         private_key_base64=base64.b64encode(seed).decode("ascii"),
     )
     if dns is not None:
-        dns.remove(key.dns_name, "TXT")
-        dns.add(key.dns_name, "TXT", key.dns_record)
+        publish(key, dns)
     return key
+
+
+def publish(key: DKIMKey, dns: TestDNS) -> Record:
+    """Publish ``key`` in ``dns`` at its selector, in place of any key published there before."""
+    dns.remove(key.dns_name, "TXT")
+    return dns.add(key.dns_name, "TXT", key.dns_record)
+
+
+def _dns_name(selector: str, domain: str) -> str:
+    return f"{selector}._domainkey.{domain}"
+
+
+def _record(algorithm: str, public_key: str) -> str:
+    """The TXT value publishing ``public_key`` (base64) of ``algorithm``; '' revokes the key."""
+    return f"v=DKIM1; k={'ed25519' if algorithm == 'ed25519-sha256' else 'rsa'}; p={public_key}"
 
 
 _lock = threading.Lock()

@@ -1,4 +1,6 @@
-"""Facts read off the raw header section, for when a parser has refused the message."""
+"""Header fields as the checks read them: the raw header section, a field's value unfolded
+(its 8-bit bytes read as UTF-8 where the message allows), and ``policy.default``'s parse of
+one field, which never raises."""
 
 from __future__ import annotations
 
@@ -18,6 +20,22 @@ def has_field(raw: bytes, name: str) -> bool:
     """Whether a line of the header section starts with ``name:`` (any case)."""
     wanted = name.lower().encode("ascii") + b":"
     return any(line.lower().startswith(wanted) for line in header_section(raw).splitlines())
+
+
+def unfolded(value: str, smtputf8: bool | None) -> str:
+    """A raw field value unfolded; with SMTPUTF8 (or unknown), its 8-bit bytes read as UTF-8 where valid."""
+    text = "".join(value.splitlines())
+    if smtputf8 is not False and has_8bit(text):
+        try:
+            text = text.encode("ascii", "surrogateescape").decode("utf-8")
+        except UnicodeError:
+            pass
+    return text
+
+
+def has_8bit(text: str) -> bool:
+    """Whether a raw value (8-bit bytes held as surrogates by the email package) has 8-bit bytes."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 class Unreadable:

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from ..errors import ContentMismatch
 from ..mail import ReceivedMessage
 from ..wording import label, plural
-from .authentication import METHODS, Authentication, expected_word
+from .authentication import Authentication, expected_results
 from .extra import require_extra
 from .keys import DKIMKey
+from .keys import create_dkim_key as make_dkim_key
 from .standards import Envelope, Problem, ignored_warnings, not_ignored
 from .zone import TestDNS
 
@@ -39,14 +40,6 @@ def authenticate(message: ReceivedMessage, dns: TestDNS, *, authserv_id: str = D
         dmarc = evaluate_dmarc(from_domains(raw), dkim, spf)
         arc = verify_arc(raw)
     return Authentication(dkim, spf, dmarc, arc, authserv_id)
-
-
-def expected_results(
-    dkim: str | None = None, spf: str | None = None, dmarc: str | None = None, arc: str | None = None
-) -> dict[str, str | None]:
-    """The expected results, each checked to be one of RFC 8601's words (``None``: not checked)."""
-    given = (dkim, spf, dmarc, arc)
-    return {name: expected_word(name, value) for name, value in zip(METHODS, given, strict=True)}
 
 
 def check_authentication(
@@ -120,6 +113,4 @@ def create_dkim_key(
 ) -> DKIMKey:
     """A new DKIM key pair, its public key published in ``dns`` (see :func:`.keys.create_dkim_key`)."""
     require_extra()
-    from .keys import create_dkim_key as create
-
-    return create(domain, selector, algorithm, dns=dns, directory=directory)
+    return make_dkim_key(domain, selector, algorithm, dns=dns, directory=directory)

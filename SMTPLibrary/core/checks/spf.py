@@ -1,9 +1,9 @@
 """SPF (RFC 7208) of the envelope sender, from the client's address and HELO name, evaluated by pyspf.
 
 pyspf takes no DNS function: its module-level lookup is pointed at the test DNS
-once, when this module is imported (see :mod:`.lookups`). The stored null
-reverse path is ``'<>'``; pyspf wants ``''``, and then checks the HELO identity
-(``postmaster@<helo>``, RFC 7208 2.4).
+once, when this module is imported (see :mod:`.lookups`). The server stores the
+null reverse path (``MAIL FROM:<>``) as ``''``, which is what pyspf wants: it then
+checks the HELO identity (``postmaster@<helo>``, RFC 7208 2.4).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def envelope_address(sender: str | None) -> str:
     return text
 
 
-def peer_address(peer: object) -> str:
+def _client_ip(peer: object) -> str:
     """The client's IP address from ``'192.0.2.1'`` or a ``(address, port, ...)`` peer; '' for none."""
     if isinstance(peer, (tuple, list)):
         peer = peer[0] if peer else ""
@@ -52,9 +52,11 @@ def peer_address(peer: object) -> str:
 def check_spf(sender: str | None, peer: object, helo: str | None) -> SPFResult:
     """The SPF result for ``sender`` sent from ``peer`` after ``HELO helo``, per the test DNS in use."""
     address = envelope_address(sender)
-    ip = peer_address(peer)
+    ip = _client_ip(peer)
     helo = clean(helo)
     identity = "mailfrom" if address else "helo"
+    # The domain pyspf checks, not domains.address_domain: a reverse path without '@' (aiosmtpd
+    # takes MAIL FROM:<example.com>) is checked as a domain, where address_domain finds none.
     domain = address.rpartition("@")[2].lower() if address else helo
 
     def result(word: str, reason: str) -> SPFResult:

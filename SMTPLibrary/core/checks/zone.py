@@ -5,7 +5,10 @@ types only answers "no data". Names are compared without regard to case,
 with or without the trailing dot; non-ASCII names are kept in their ACE
 (``xn--``) form. Values are checked when added and kept in the shapes the
 libraries reading them take (see :mod:`.lookups`). Standard library only:
-publishing records needs none of the check libraries.
+importing it or publishing records needs none of the check libraries. The
+Robot keyword and the behave step that add a record still ask for the
+``checks`` extra first: records serve only the checks, so a missing extra
+fails where the test starts using them, not at its first check.
 """
 
 from __future__ import annotations

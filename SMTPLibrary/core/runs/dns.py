@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 
 from ..checks import DKIMKey, Record, TestDNS
+from ..checks.keys import publish
 
 
 class RunDNS:
@@ -24,15 +25,16 @@ class RunDNS:
         self._owned: list[tuple[object, Record]] = []
 
     def add(self, name: str, type: str, value: object, owner: object) -> Record:
-        record = self.dns.add(name, type, value)
-        with self._lock:
-            self._owned.append((owner, record))
-        return record
+        return self._own(self.dns.add(name, type, value), owner)
 
     def publish_key(self, key: DKIMKey, owner: object) -> Record:
         """Publish ``key`` at its selector, in place of the key published there before."""
-        self.dns.remove(key.dns_name, "TXT")
-        return self.add(key.dns_name, "TXT", key.dns_record, owner)
+        return self._own(publish(key, self.dns), owner)
+
+    def _own(self, record: Record, owner: object) -> Record:
+        with self._lock:
+            self._owned.append((owner, record))
+        return record
 
     def release(self, owner: object) -> None:
         """Remove the records ``owner`` published (a scope that ended), but those another scope

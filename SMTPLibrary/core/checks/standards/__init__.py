@@ -9,13 +9,12 @@ package exports the plain values; :mod:`.problems` runs the checks (they need
 the ``checks`` extra, for organisational domains).
 """
 
-from .codes import CODES, SEVERITIES, Code, documentation_table
+from .codes import CODES, Code, documentation_table
 from .ignoring import ignored_warnings, not_ignored
 from .message import Envelope, Problem
 
 __all__ = [
     "CODES",
-    "SEVERITIES",
     "Code",
     "Envelope",
     "Problem",

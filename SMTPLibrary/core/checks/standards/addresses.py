@@ -6,9 +6,9 @@ from __future__ import annotations
 import email.errors
 from collections.abc import Iterator
 
-from ..domains import address_domain, aligned, clean
-from ..raw import parse_field
-from .fields import ENCODED_WORD_DEFECTS, defects_text, shown, unfolded
+from ..domains import address_domain, aligned, field_domains
+from ..raw import parse_field, unfolded
+from .fields import defects_text, is_encoded_word_defect, shown
 from .message import Message, Problem, problem
 
 ADDRESS_FIELDS = frozenset(
@@ -32,9 +32,8 @@ def _syntax_defects(defects: list, smtputf8: bool | None) -> list:
     return [
         defect
         for defect in defects
-        if not isinstance(defect, ENCODED_WORD_DEFECTS)
+        if not is_encoded_word_defect(defect)
         and not (smtputf8 is not False and isinstance(defect, email.errors.NonASCIILocalPartDefect))
-        and not (isinstance(defect, email.errors.InvalidHeaderDefect) and "encoded" in str(defect))
     ]
 
 
@@ -76,8 +75,7 @@ def _alignment(message: Message) -> Iterator[Problem]:
     values = message.header_values("From")
     if len(values) != 1:
         return
-    header = parse_field("From", unfolded(values[0], message.envelope.smtputf8))
-    domains = sorted({clean(address.domain) for address in header.addresses if address.domain})
+    domains = sorted(set(field_domains("From", values[0], message.envelope.smtputf8)))
     if len(domains) != 1:
         return
     from_domain = domains[0]

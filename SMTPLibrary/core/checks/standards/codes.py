@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SEVERITIES = ("error", "warning")
-
 
 @dataclass(frozen=True)
 class Code:

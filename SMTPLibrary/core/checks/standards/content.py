@@ -48,6 +48,9 @@ class _Scan(HTMLParser):
 
 
 def _html(part: EmailMessage, path: str) -> Iterator[Problem]:
+    # Not mail.decode.part_text: it follows a <meta> charset when the part declares none and falls
+    # back to other charsets on a decoding error, either of which can hide every tag from the scan
+    # (a <meta charset="utf-16"> on ASCII HTML, UTF-16 cut short); only the tags matter here.
     data = part.get_payload(decode=True) or b""
     python_codec = codec(str(part.get_param("charset") or "utf-8")) or "utf-8"
     text = data.decode(python_codec, "replace")

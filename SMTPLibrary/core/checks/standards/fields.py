@@ -1,11 +1,11 @@
-"""Helpers the header checks share: unfolding, 8-bit bytes, and how defects and values are shown."""
+"""Helpers the header checks share: the encoded-word defects, and how defects and values are shown."""
 
 from __future__ import annotations
 
 import email.errors
 
-# Defects of a malformed RFC 2047 encoded word, as the email package reports them.
-ENCODED_WORD_DEFECTS = (
+# Defects of a malformed RFC 2047 encoded word that the email package has a class for.
+_ENCODED_WORD_DEFECTS = (
     email.errors.InvalidBase64PaddingDefect,
     email.errors.InvalidBase64CharactersDefect,
     email.errors.InvalidBase64LengthDefect,
@@ -14,20 +14,14 @@ ENCODED_WORD_DEFECTS = (
 )
 
 
-def unfolded(value: str, smtputf8: bool | None) -> str:
-    """A raw field value unfolded; with SMTPUTF8 (or unknown), its 8-bit bytes read as UTF-8 where valid."""
-    text = "".join(value.splitlines())
-    if smtputf8 is not False and has_8bit(text):
-        try:
-            text = text.encode("ascii", "surrogateescape").decode("utf-8")
-        except UnicodeError:
-            pass
-    return text
-
-
-def has_8bit(text: str) -> bool:
-    """Whether a raw value (8-bit bytes held as surrogates by the email package) has 8-bit bytes."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+def is_encoded_word_defect(defect: email.errors.MessageDefect) -> bool:
+    """Whether ``defect`` says an RFC 2047 encoded word is malformed. The rest of them are plain
+    InvalidHeaderDefects, told apart only by their text, which the email package writes both as
+    "encoded word" and "encoded-word" ("missing trailing whitespace after encoded-word")."""
+    if isinstance(defect, _ENCODED_WORD_DEFECTS):
+        return True
+    text = str(defect)
+    return isinstance(defect, email.errors.InvalidHeaderDefect) and ("encoded word" in text or "encoded-word" in text)
 
 
 def place(key: str, path: str, top: bool) -> tuple[str, str]:

@@ -7,9 +7,9 @@ import email.errors
 import email.utils
 from collections.abc import Iterator
 
-from ..raw import parse_field
+from ..raw import parse_field, unfolded
 from .codes import HEADER_COUNTS
-from .fields import defects_text, unfolded
+from .fields import defects_text
 from .message import Message, Problem, problem
 
 _MALFORMED = {

@@ -44,7 +44,7 @@ class Envelope:
     ``smtputf8`` and ``eight_bit_mime`` are ``None`` when unknown (a message read
     from a file): the checks of 8-bit bytes against the envelope are then left out."""
 
-    sender: str | None = None  # MAIL FROM as stored; '<>' is the null reverse path
+    sender: str | None = None  # MAIL FROM as stored; '' is the null reverse path
     smtputf8: bool | None = False
     eight_bit_mime: bool | None = None
     delivered: bool = True  # as a recipient receives it: Bcc must be gone

@@ -3,14 +3,13 @@ malformed RFC 2047 encoded words."""
 
 from __future__ import annotations
 
-import email.errors
 import re
 from collections.abc import Iterator
 from email.headerregistry import UnstructuredHeader
 
-from ..raw import parse_field
+from ..raw import has_8bit, parse_field
 from .addresses import ADDRESS_FIELDS
-from .fields import ENCODED_WORD_DEFECTS, bytes_text, defects_text, has_8bit, place
+from .fields import bytes_text, defects_text, is_encoded_word_defect, place
 from .message import Message, Problem, problem
 
 # Fields whose values are not text a person reads: RFC 2047 does not apply to them (RFC 2047 5).
@@ -77,12 +76,7 @@ def _encoded_words(message: Message) -> Iterator[Problem]:
                     )
             if has_8bit(text):
                 continue  # the 8-bit check reports these bytes; the parser's defects would say it again
-            defects = [
-                defect
-                for defect in _defects(key, text)
-                if isinstance(defect, ENCODED_WORD_DEFECTS)
-                or (isinstance(defect, email.errors.InvalidHeaderDefect) and "encoded word" in str(defect))
-            ]
+            defects = [defect for defect in _defects(key, text) if is_encoded_word_defect(defect)]
             if defects:
                 yield problem(
                     "header.encoded-word",
