@@ -130,3 +130,26 @@ def test_a_stopped_view_is_fed_no_more_and_starts_again_with_its_users():
         view.stop()
     with pytest.raises(LoopStopped):
         raise LoopStopped("kept importable for the adapter's users")
+
+
+def test_an_error_on_the_loop_thread_is_raised_by_the_next_call_once():
+    view = SMTPServer()
+    view.start()
+    try:
+        view.start_imap()
+        loop = view.mail_view._loop
+
+        def fails() -> None:
+            raise ValueError("broken on the loop")
+
+        loop.loop.call_soon_threadsafe(fails)
+
+        async def after() -> None:  # scheduled after the failing callback: it has run when this returns
+            return None
+
+        loop.run(after())
+        with pytest.raises(SMTPLibrary.core.ServerError, match=r"^The IMAP and POP3 view failed: ValueError: broken"):
+            view.mail_view.check()
+        view.mail_view.check()  # raised once, then forgotten
+    finally:
+        view.stop()

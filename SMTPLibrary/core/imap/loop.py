@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..errors import ErrorLog
+
 T = TypeVar("T")
 
 STOP_TIMEOUT = 5.0
@@ -107,12 +109,15 @@ class Listener:
 
 
 class LoopThread:
-    def __init__(self, name: str = "smtplibrary-imap") -> None:
+    """The loop's thread. What fails on it is recorded in ``errors`` (its owner's log, read from
+    the test thread under a lock), never raised or logged there."""
+
+    def __init__(self, errors: ErrorLog, name: str = "smtplibrary-imap") -> None:
         self.name = name
+        self.errors = errors
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closers: list[Callable[[], Coroutine[Any, Any, None]]] = []
-        self.errors: list[BaseException] = []
 
     @property
     def running(self) -> bool:
@@ -148,7 +153,10 @@ class LoopThread:
         error = context.get("exception")
         if isinstance(error, asyncio.CancelledError):
             return  # a task ended by a stop: how connections end then, not a failure
-        self.errors.append(error if error is not None else RuntimeError(context.get("message", "loop error")))
+        self._keep(error if error is not None else RuntimeError(context.get("message", "loop error")))
+
+    def _keep(self, error: BaseException) -> None:
+        self.errors.record(f"The IMAP and POP3 view failed: {type(error).__name__}: {error}", error)
 
     def on_stop(self, closer: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Run ``closer()`` on the loop when it stops (servers register their close here)."""
@@ -159,7 +167,7 @@ class LoopThread:
             try:
                 await closer()
             except Exception as error:  # noqa: BLE001 - a stop goes on; the error is kept
-                self.errors.append(error)
+                self._keep(error)
         self._closers.clear()
         current = asyncio.current_task()
         for _ in range(3):  # cancelled tasks may start others (pymap's IDLE does)

@@ -64,7 +64,7 @@ class MailView:
                 require_imap()
                 from .pymap_adapter import PymapStore  # pymap: about 100 ms, paid by IMAP users only
 
-                loop = LoopThread()
+                loop = LoopThread(self.errors)
                 loop.start()
                 loop.on_stop(self._close_listeners)
                 self._loop, self._store = loop, PymapStore(self.users, self.copies)
@@ -83,7 +83,7 @@ class MailView:
             self.imap_port = self.pop3_port = None
             self._addresses = []
             loop.stop()
-        self._raise_loop_errors(loop)
+        self.errors.raise_first(ServerError)
 
     async def _close_listeners(self) -> None:
         for listener in self._listeners:
@@ -93,15 +93,6 @@ class MailView:
     def check(self) -> None:
         """Raise what went wrong on the view's threads since the last check, if anything."""
         self.errors.raise_first(ServerError)
-        loop = self._loop
-        if loop is not None:
-            self._raise_loop_errors(loop)
-
-    def _raise_loop_errors(self, loop: LoopThread) -> None:
-        errors, loop.errors[:] = list(loop.errors), []
-        if errors:
-            error = errors[0]
-            raise ServerError(f"The IMAP and POP3 view failed: {type(error).__name__}: {error}") from error
 
     # -- listeners ----------------------------------------------------------------------------
 
