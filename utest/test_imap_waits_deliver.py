@@ -109,3 +109,9 @@ def test_a_port_in_use_is_said_with_its_address(view):
     port = view.start_imap()
     with pytest.raises(SMTPLibrary.core.ServerError, match=rf"^Cannot start the POP3 server on 127\.0\.0\.1:{port}: "):
         view.start_pop3(port=port)
+
+
+def test_a_port_in_use_is_said_as_the_smtp_server_says_it(view):
+    port = view.start_pop3()
+    with pytest.raises(SMTPLibrary.core.ServerError, match=r": the port is already in use\.$"):
+        view.start_imap(port=port)

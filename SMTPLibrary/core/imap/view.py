@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ErrorLog, InvalidArgument, ServerError
 from ..mail import ReceivedMessage
 from ..mailbox import Mailbox
+from ..smtp.loop import cannot_listen
 from ..wording import format_address
 from . import waits
 from .availability import require_imap
@@ -120,9 +121,7 @@ class MailView:
         try:
             listener = loop.run(coroutine)
         except OSError as error:
-            raise ServerError(
-                f"Cannot start the {protocol} server on {format_address(host, port)}: {error.strerror or error}."
-            ) from None
+            raise cannot_listen(f"the {protocol} server", host, port, error) from None
         self._listeners.append(listener)
         self._addresses.append(f"{protocol} on {format_address(host, listener.port)}")
         return listener
