@@ -115,3 +115,18 @@ def test_a_port_in_use_is_said_as_the_smtp_server_says_it(view):
     port = view.start_pop3()
     with pytest.raises(SMTPLibrary.core.ServerError, match=r": the port is already in use\.$"):
         view.start_imap(port=port)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "text"),
+    [
+        ({"port": 70000}, "port must be a number from 0 (a free port) to 65535, got 70000."),
+        ({"port": True}, "port must be a number from 0 (a free port) to 65535, got True."),
+        ({"tls": "ssl"}, "tls must be one of none, starttls, implicit, got 'ssl'."),
+    ],
+)
+def test_port_and_tls_are_checked_as_for_the_smtp_server(view, arguments, text):
+    for start in (view.start_imap, view.start_pop3, SMTPLibrary.core.SMTPServer):
+        with pytest.raises(SMTPLibrary.core.InvalidArgument) as failure:
+            start(**arguments)
+        assert str(failure.value) == text

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ErrorLog, InvalidArgument, ServerError
+from ..errors import ErrorLog, ServerError
 from ..mail import ReceivedMessage
 from ..mailbox import Mailbox
 from ..smtp.loop import cannot_listen
+from ..smtp.options import tls_mode
 from ..wording import format_address
 from . import waits
 from .availability import require_imap
@@ -30,7 +31,6 @@ from .users import MailUser, MailUsers, normalise_address
 if TYPE_CHECKING:
     from .pymap_adapter import FolderMessage, PymapStore
 
-TLS_MODES = ("none", "starttls", "implicit")
 # How long the SMTP thread waits for a message to be filed before it gives up on the view.
 FILE_TIMEOUT = 5.0
 
@@ -127,9 +127,7 @@ class MailView:
         return listener
 
     def _tls(self, tls: str) -> tuple[str, ssl.SSLContext | None]:
-        mode = tls.lower() if isinstance(tls, str) else tls
-        if mode not in TLS_MODES:
-            raise InvalidArgument(f"tls must be one of {', '.join(TLS_MODES)}, got {tls!r}.")
+        mode = tls_mode(tls)
         return mode, None if mode == "none" else self._certificate()
 
     def describe(self) -> str:
