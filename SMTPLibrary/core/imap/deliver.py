@@ -51,7 +51,12 @@ def message_bytes(message: Any) -> bytes:
             f"message must be a message returned by another keyword, bytes, a path to an .eml file or the text "
             f"of a message, got {type(message).__name__}."
         )
-    return _BARE_LF.sub(b"\r\n", data)
+    return crlf(data)
+
+
+def crlf(raw: bytes) -> bytes:
+    """IMAP and POP3 send lines ending in CRLF; a message written with bare LF is converted."""
+    return _BARE_LF.sub(b"\r\n", raw) if b"\n" in raw else raw
 
 
 def _read(path: Path) -> bytes:

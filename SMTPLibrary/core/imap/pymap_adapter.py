@@ -44,7 +44,6 @@ Private names used: none. Behaviour relied on that pymap does not promise (the c
 from __future__ import annotations
 
 import asyncio
-import re
 import ssl
 import uuid
 from argparse import Namespace
@@ -70,22 +69,19 @@ from pymap.user import UserMetadata
 from pysasl.hashing import Cleartext
 from pysasl.identity import ClearIdentity
 
+from .availability import PYMAP_VERSION
 from .copies import Copies
+from .deliver import crlf
 from .loop import Connections, Listener
 from .users import MailUsers
 
-PYMAP_VERSION_CHECKED = "0.36.7"
+# The pymap this module is checked against: the one version the view requires (availability).
+PYMAP_VERSION_CHECKED = PYMAP_VERSION
 GREETING = b"SMTPLibrary IMAP4rev1 server ready"
-_BARE_LF = re.compile(rb"(?<!\r)\n")
 
 
 def flag_names(flags: Iterable[Flag]) -> frozenset[str]:
     return frozenset(str(flag) for flag in flags if flag != Recent)
-
-
-def crlf(raw: bytes) -> bytes:
-    """IMAP and POP3 send lines ending in CRLF; a message written with bare LF is converted."""
-    return _BARE_LF.sub(b"\r\n", raw) if b"\n" in raw else raw
 
 
 # -- folders that report what clients do to them ------------------------------------
