@@ -66,9 +66,6 @@ class CopyState:
     def expunged(self) -> bool:
         return not self.pending and not self.places and self.error is None
 
-    def folders(self) -> list[str]:
-        return [place.folder for place in self.places]
-
 
 class _Copy:
     __slots__ = ("error", "pending", "places", "user")
@@ -212,14 +209,10 @@ class Copies:
             for copy in chosen
         ]
 
-    def users_of(self, message: Any) -> list[str]:
-        with self.changes:
-            return sorted(self._by_message.get(message, {}))
-
     def watch(
         self, message: Any, user: str | None, holds: Callable[[list[CopyState]], bool], timeout: float
-    ) -> tuple[bool, list[CopyState] | None, float]:
-        """Wait until ``holds(states of message)``: ``(held, the last states, seconds waited)``.
+    ) -> tuple[bool, list[CopyState] | None]:
+        """Wait until ``holds(states of message)``: ``(held, the last states)``.
         Gives up at once when the message is known but ``user`` is not among its recipients."""
         last: list[list[CopyState] | None] = [None]
 
@@ -232,4 +225,4 @@ class Copies:
             return True if holds(states) else None
 
         outcome = self.changes.watch(lambda _seen: self._state(message, user), check, timeout)
-        return bool(outcome.result), last[0], outcome.waited
+        return bool(outcome.result), last[0]

@@ -1,8 +1,8 @@
 """An asyncio event loop in a thread of its own, and a clean stop of everything on it.
 
 Both servers of the view (IMAP, POP3) run on one such loop. Other threads hand
-it coroutines with :meth:`LoopThread.run` (blocking, with a timeout) or
-:meth:`LoopThread.submit` (fire and forget, in order).
+it coroutines with :meth:`LoopThread.run`, which blocks until the result comes
+or its timeout passes.
 
 Stopping: servers close their listening sockets, each connection is aborted
 (``transport.abort()``: an implicit-TLS connection would otherwise wait for a
@@ -40,7 +40,6 @@ class Connections:
         # close() of a TLS transport forgets its socket (sslproto sets _ssl_protocol = None), after
         # which its abort() does nothing; the socket transport can always be aborted.
         self._open: dict[asyncio.Task, asyncio.Transport] = {}
-        self.handshake_failures: list[BaseException] = []  # implicit TLS: what clients refused, in order
 
     def track(
         self,
@@ -53,7 +52,7 @@ class Connections:
         With ``tls``, the connection starts TLS at once (implicit TLS) *inside* the tracked task,
         instead of ``start_server(ssl=...)``: on Python 3.11 a connection whose handshake never
         completes is known to nobody there, so a stop would leave its socket open; here it is
-        cancelled and aborted like any other, and a failed handshake is recorded."""
+        cancelled and aborted like any other; a failed handshake aborts the connection."""
 
         async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             task = asyncio.current_task()
@@ -63,8 +62,8 @@ class Connections:
                 if tls is not None:
                     try:
                         await writer.start_tls(tls, ssl_handshake_timeout=handshake_timeout)
-                    except (ssl.SSLError, ConnectionError, OSError, asyncio.TimeoutError) as error:
-                        self.handshake_failures.append(error)
+                    except (ssl.SSLError, ConnectionError, OSError, asyncio.TimeoutError):
+                        # The client refused the certificate or never finished: nothing to serve.
                         writer.transport.abort()
                         return
                 await handler(reader, writer)
@@ -186,9 +185,6 @@ class LoopThread:
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise TimeoutError(f"The IMAP view did not answer in {timeout} seconds.") from None
-
-    def submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        return self._submit(coroutine)
 
     def _submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         loop = self.loop

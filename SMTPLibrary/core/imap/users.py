@@ -135,8 +135,3 @@ class MailUsers:
         """Every user with folders or a login, sorted."""
         with self._lock:
             return sorted(self._recipients | set(self._added))
-
-    def __contains__(self, address: str) -> bool:
-        key = normalise_address(address)
-        with self._lock:
-            return key in self._added or key in self._recipients

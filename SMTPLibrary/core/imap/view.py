@@ -21,7 +21,6 @@ from ..mail import ReceivedMessage
 from ..mailbox import Mailbox
 from ..smtp.loop import cannot_listen
 from ..smtp.options import tls_mode
-from ..wording import format_address
 from . import waits
 from .availability import require_imap
 from .copies import Copies, CopyState
@@ -51,13 +50,8 @@ class MailView:
         self._loop: LoopThread | None = None
         self._store: PymapStore | None = None
         self._listeners: list[Any] = []
-        self._addresses: list[str] = []
 
     # -- life -------------------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self._loop is not None
 
     def _started(self) -> tuple[LoopThread, PymapStore]:
         with self._lock:
@@ -82,7 +76,6 @@ class MailView:
             self.mailbox.unobserve(self)
             self.copies.clear()
             self.imap_port = self.pop3_port = None
-            self._addresses = []
             loop.stop()
         self.errors.raise_first(ServerError)
 
@@ -123,16 +116,11 @@ class MailView:
         except OSError as error:
             raise cannot_listen(f"the {protocol} server", host, port, error) from None
         self._listeners.append(listener)
-        self._addresses.append(f"{protocol} on {format_address(host, listener.port)}")
         return listener
 
     def _tls(self, tls: str) -> tuple[str, ssl.SSLContext | None]:
         mode = tls_mode(tls)
         return mode, None if mode == "none" else self._certificate()
-
-    def describe(self) -> str:
-        """``IMAP on 127.0.0.1:4321, POP3 on ...``: where the view listens."""
-        return ", ".join(self._addresses) or "no IMAP or POP3 server"
 
     # -- users and folders --------------------------------------------------------------------
 

@@ -85,9 +85,7 @@ def wait_for_flags(
 ) -> list[CopyState]:
     wanted = frozenset(normalise_flag(f) for f in flags)
     user = _user(user)
-    held, states, _ = copies.watch(
-        message, user, lambda ss: any(wanted <= p.flags for s in ss for p in s.places), timeout
-    )
+    held, states = copies.watch(message, user, lambda ss: any(wanted <= p.flags for s in ss for p in s.places), timeout)
     if held and states is not None:
         return states
     raise FlagsMismatch(
@@ -107,7 +105,7 @@ def wait_for_no_flags(
         places = [p for s in states for p in s.places]
         return bool(places) and not any(s.pending for s in states) and all(not (unwanted & p.flags) for p in places)
 
-    held, states, _ = copies.watch(message, user, holds, timeout)
+    held, states = copies.watch(message, user, holds, timeout)
     if held and states is not None:
         return states
     raise FlagsMismatch(
@@ -126,7 +124,7 @@ def wait_in_folder(
     copies: Copies, message: Any, folder: str, timeout: float, *, user: str | None = None
 ) -> list[CopyState]:
     user = _user(user)
-    held, states, _ = copies.watch(
+    held, states = copies.watch(
         message, user, lambda ss: any(same_folder(p.folder, folder) for s in ss for p in s.places), timeout
     )
     if held and states is not None:
@@ -140,7 +138,7 @@ def wait_in_folder(
 
 def wait_expunged(copies: Copies, message: Any, timeout: float, *, user: str | None = None) -> list[CopyState]:
     user = _user(user)
-    held, states, _ = copies.watch(message, user, lambda ss: all(s.expunged for s in ss), timeout)
+    held, states = copies.watch(message, user, lambda ss: all(s.expunged for s in ss), timeout)
     if held and states is not None:
         return states
     hint = ""
