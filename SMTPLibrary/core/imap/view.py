@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from . import waits
 from .availability import require_imap
 from .copies import Copies, CopyState
 from .loop import LoopStopped, LoopThread
-from .users import MailUser, MailUsers, normalise_address
+from .users import InvalidUser, MailUser, MailUsers, normalise_address
 
 if TYPE_CHECKING:
     from .pymap_adapter import FolderMessage, PymapStore
@@ -158,7 +158,7 @@ class MailView:
         if loop is None or store is None:
             return
         try:
-            users = list(dict.fromkeys(self.users.note_recipient(r) for r in message.recipients))
+            users = list(dict.fromkeys(self._users_of(message)))
             self.copies.expect(message, users)
             when = datetime.fromtimestamp(message.timestamp, timezone.utc) if message.timestamp else None
             loop.run(store.file(message, message.raw, users, when), FILE_TIMEOUT)
@@ -166,6 +166,16 @@ class MailView:
             pass
         except Exception as error:  # noqa: BLE001 - never into the SMTP server; raised by the next call
             self.errors.record(f"Message #{message.seq} could not be filed in the IMAP view: {error}", error)
+
+    def _users_of(self, message: ReceivedMessage) -> Iterator[str]:
+        for recipient in message.recipients:
+            try:
+                yield self.users.note_recipient(recipient)
+            except InvalidUser:
+                # SMTP accepts recipients that are no mail user's address (a quoted local part with a
+                # space, '"john doe"@x', which normalise_address refuses): that copy is not filed, and
+                # that is no failure of the view; the other recipients still get theirs.
+                continue
 
     def message_dropped(self, message: ReceivedMessage) -> None:
         loop, store = self._loop, self._store
