@@ -3,6 +3,7 @@ import gc
 import imaplib
 import os
 import poplib
+import re
 import socket
 import threading
 import time
@@ -153,3 +154,43 @@ def test_an_error_on_the_loop_thread_is_raised_by_the_next_call_once():
         view.mail_view.check()  # raised once, then forgotten
     finally:
         view.stop()
+
+
+def test_a_wait_on_another_thread_ends_at_once_when_the_server_stops(monkeypatch):
+    view = SMTPServer()
+    view.start()
+    try:
+        view.start_imap()
+        stored = view.deliver("bob@example.com", message("Pending"))
+        copies = view.mail_view.copies
+        waiting = threading.Event()
+        read = copies._state
+
+        def state_read(*args):
+            waiting.set()  # the wait has read the copies: it is inside its watch
+            return read(*args)
+
+        monkeypatch.setattr(copies, "_state", state_read)
+        failures = []
+
+        def wait() -> None:
+            try:
+                view.wait_for_flags(stored, "\\Seen", timeout=60)
+            except Exception as error:  # noqa: BLE001 - looked at below
+                failures.append(error)
+
+        worker = threading.Thread(target=wait, daemon=True)
+        worker.start()
+        assert waiting.wait(10)
+    finally:
+        view.stop()
+    worker.join(10)  # the wait's own timeout is 60 s: only the stop can end it this soon
+    assert not worker.is_alive()
+    [failure] = failures
+    assert isinstance(failure, SMTPLibrary.core.ServerStopped)
+    assert re.fullmatch(
+        rf"The IMAP and POP3 view of the SMTP server on {re.escape(view.address)} was stopped\. "
+        r"Message #1 'Pending' did not get \\Seen in [\d.]+ (milli)?seconds?: "
+        r"for bob@example\.com it is in INBOX with no flags\.",
+        str(failure),
+    ), str(failure)

@@ -96,7 +96,7 @@ class SMTPServer(SMTPCapture):
             super().stop(timeout)
         finally:
             if self._view is not None:
-                self._view.stop()
+                self._view.stop(f"The IMAP and POP3 view of the SMTP server on {self.address} was stopped.")
 
     def check(self) -> None:
         super().check()

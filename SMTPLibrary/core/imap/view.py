@@ -63,18 +63,20 @@ class MailView:
                 loop.start()
                 loop.on_stop(self._close_listeners)
                 self._loop, self._store = loop, PymapStore(self.users, self.copies)
+                self.copies.open()
                 # Every message the mailbox holds is filed now, in order; later ones as they come.
                 self.mailbox.observe(self)
             return self._loop, self._store
 
-    def stop(self) -> None:
-        """Stop every listener (clients get ``* BYE``) and the loop; the users stay."""
+    def stop(self, reason: str = "The IMAP and POP3 view was stopped.") -> None:
+        """Stop every listener (clients get ``* BYE``) and the loop; the users stay. A wait on
+        another thread fails at once, saying ``reason``."""
         with self._lock:
             loop, self._loop, self._store = self._loop, None, None
             if loop is None:
                 return
             self.mailbox.unobserve(self)
-            self.copies.clear()
+            self.copies.close(reason)
             self.imap_port = self.pop3_port = None
             loop.stop()
         self.errors.raise_first(ServerError)
