@@ -27,8 +27,9 @@ Private names used: none. Behaviour relied on that pymap does not promise (the c
 * ``MailboxSet`` builds its folders as ``MailboxData`` (in ``__init__``, ``add_mailbox`` and when INBOX is
   renamed) and ``MailboxData`` has no ``__slots__``: each new folder is *adopted* by switching its
   ``__class__`` to :class:`_Folder` (a subclass adding no state but one attribute), found through the
-  public ``list_mailboxes()``/``get_mailbox()``. (DESIGN.md reached ``MailboxSet._inbox``/``_set``,
-  ``MailboxData._messages``, ``Message._content``; none is needed this way.)
+  public ``list_mailboxes()``/``get_mailbox()``. (Subclasses that make their own folders would have
+  to reach the private ``MailboxSet._inbox``/``_set``, ``MailboxData._messages`` and ``Message._content``;
+  adopting needs none of them.)
 * The session layer calls ``MailboxData.update`` for STORE and FETCH-sets-\\Seen, ``delete`` for EXPUNGE,
   ``copy`` for COPY and ``move`` for MOVE (MOVE does not call ``delete``), ``append`` for APPEND; each returns
   what 0.36.7 returns (``Message`` / ``None`` / new uid or ``None``).

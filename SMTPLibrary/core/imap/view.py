@@ -35,8 +35,9 @@ FILE_TIMEOUT = 5.0
 
 
 class MailView:
-    """The IMAP and POP3 doors to ``mailbox``. ``certificate()`` gives the server TLS context
-    (with the CA file clients trust) when a listener with TLS starts."""
+    """The IMAP and POP3 doors to ``mailbox``. ``certificate()`` gives the servers' TLS context
+    when a listener with TLS starts (only the context: which CA file clients trust is the
+    caller's to say, as ``SMTPServer.imap_ca_certificate`` does)."""
 
     def __init__(self, mailbox: Mailbox, certificate: Callable[[], ssl.SSLContext]) -> None:
         self.mailbox = mailbox
