@@ -3,6 +3,7 @@ import gc
 import imaplib
 import os
 import poplib
+import re
 import socket
 import threading
 import time
@@ -130,3 +131,66 @@ def test_a_stopped_view_is_fed_no_more_and_starts_again_with_its_users():
         view.stop()
     with pytest.raises(LoopStopped):
         raise LoopStopped("kept importable for the adapter's users")
+
+
+def test_an_error_on_the_loop_thread_is_raised_by_the_next_call_once():
+    view = SMTPServer()
+    view.start()
+    try:
+        view.start_imap()
+        loop = view.mail_view._loop
+
+        def fails() -> None:
+            raise ValueError("broken on the loop")
+
+        loop.loop.call_soon_threadsafe(fails)
+
+        async def after() -> None:  # scheduled after the failing callback: it has run when this returns
+            return None
+
+        loop.run(after())
+        with pytest.raises(SMTPLibrary.core.ServerError, match=r"^The IMAP and POP3 view failed: ValueError: broken"):
+            view.mail_view.check()
+        view.mail_view.check()  # raised once, then forgotten
+    finally:
+        view.stop()
+
+
+def test_a_wait_on_another_thread_ends_at_once_when_the_server_stops(monkeypatch):
+    view = SMTPServer()
+    view.start()
+    try:
+        view.start_imap()
+        stored = view.deliver("bob@example.com", message("Pending"))
+        copies = view.mail_view.copies
+        waiting = threading.Event()
+        read = copies._state
+
+        def state_read(*args):
+            waiting.set()  # the wait has read the copies: it is inside its watch
+            return read(*args)
+
+        monkeypatch.setattr(copies, "_state", state_read)
+        failures = []
+
+        def wait() -> None:
+            try:
+                view.wait_for_flags(stored, "\\Seen", timeout=60)
+            except Exception as error:  # noqa: BLE001 - looked at below
+                failures.append(error)
+
+        worker = threading.Thread(target=wait, daemon=True)
+        worker.start()
+        assert waiting.wait(10)
+    finally:
+        view.stop()
+    worker.join(10)  # the wait's own timeout is 60 s: only the stop can end it this soon
+    assert not worker.is_alive()
+    [failure] = failures
+    assert isinstance(failure, SMTPLibrary.core.ServerStopped)
+    assert re.fullmatch(
+        rf"The IMAP and POP3 view of the SMTP server on {re.escape(view.address)} was stopped\. "
+        r"Message #1 'Pending' did not get \\Seen in [\d.]+ (milli)?seconds?: "
+        r"for bob@example\.com it is in INBOX with no flags\.",
+        str(failure),
+    ), str(failure)

@@ -1,5 +1,6 @@
 import imaplib
 import poplib
+import smtplib
 
 import pytest
 from imap_support import message, needs_pymap
@@ -82,3 +83,17 @@ def test_release_removes_only_the_owners_users_and_a_recipient_falls_back_to_its
     assert users.authenticate("support", "s3cret") == "support@example.com"
     assert users.release(suite) == ["support@example.com"]
     assert users.authenticate("support", "s3cret") is None
+
+
+def test_a_recipient_that_cannot_be_a_mail_user_is_skipped_and_the_others_get_the_message(view):
+    port = view.start_imap()
+    with smtplib.SMTP("127.0.0.1", view.port) as client:
+        client.sendmail("app@example.com", ['"john doe"@example.com', "bob@example.com"], message("Quoted"))
+    stored = view.mailbox.messages()[0]
+    states = view.wait_in_folder(stored, "INBOX", timeout=5)
+    assert [state.user for state in states] == ["bob@example.com"]
+    view.check()  # nothing was recorded as an error
+    reader = imaplib.IMAP4("127.0.0.1", port)
+    reader.login("bob@example.com", "bob@example.com")
+    assert reader.select("INBOX") == ("OK", [b"1"])
+    reader.logout()

@@ -8,7 +8,7 @@ from imap_support import message, needs_pymap
 import SMTPLibrary.core
 from SMTPLibrary.core.imap import FlagsMismatch, FolderMismatch, NotExpunged
 from SMTPLibrary.core.imap.copies import InvalidFlag, normalise_flag
-from SMTPLibrary.core.imap.deliver import InvalidMessage
+from SMTPLibrary.core.imap.deliver import InvalidMessage, delivered
 
 pytestmark = needs_pymap
 
@@ -109,3 +109,40 @@ def test_a_port_in_use_is_said_with_its_address(view):
     port = view.start_imap()
     with pytest.raises(SMTPLibrary.core.ServerError, match=rf"^Cannot start the POP3 server on 127\.0\.0\.1:{port}: "):
         view.start_pop3(port=port)
+
+
+def test_a_port_in_use_is_said_as_the_smtp_server_says_it(view):
+    port = view.start_pop3()
+    with pytest.raises(SMTPLibrary.core.ServerError, match=r": the port is already in use\.$"):
+        view.start_imap(port=port)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "text"),
+    [
+        ({"port": 70000}, "port must be a number from 0 (a free port) to 65535, got 70000."),
+        ({"port": True}, "port must be a number from 0 (a free port) to 65535, got True."),
+        ({"tls": "ssl"}, "tls must be one of none, starttls, implicit, got 'ssl'."),
+    ],
+)
+def test_port_and_tls_are_checked_as_for_the_smtp_server(view, arguments, text):
+    for start in (view.start_imap, view.start_pop3, SMTPLibrary.core.SMTPServer):
+        with pytest.raises(SMTPLibrary.core.InvalidArgument) as failure:
+            start(**arguments)
+        assert str(failure.value) == text
+
+
+@pytest.mark.parametrize(
+    ("head", "sender"),
+    [
+        (b"From:\r\n alice@example.com\r\n", "alice@example.com"),  # folded before the address
+        (b"From: Alice Example\r\n <alice@example.com>\r\n", "alice@example.com"),  # folded in it
+        (b"From: =?utf-8?q?Doe=2C_John?= <john@example.com>\r\n", "john@example.com"),  # a comma, encoded
+        ("From: Jörg <jörg@exämple.com>\r\n".encode(), "jörg@exämple.com"),  # SMTPUTF8
+        (b"X-From: eve@example.com\r\n", ""),
+        (b"Subject: none\r\n", ""),
+    ],
+)
+def test_deliver_takes_the_sender_from_the_from_header(head, sender):
+    raw = b"To: bob@example.com\r\n" + head + b"\r\nFrom: in the body@example.com\r\n"
+    assert delivered("bob@example.com", raw).sender == sender

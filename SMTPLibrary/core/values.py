@@ -20,6 +20,15 @@ def whole_number(value: object, requirement: str, minimum: int | None = 0) -> in
     return value
 
 
+def port_number(value: object) -> int:
+    """``value`` when it is a port to listen on: a whole number from 0 (a free port) to 65535."""
+    requirement = "port must be a number from 0 (a free port) to 65535"
+    port = whole_number(value, requirement)
+    if port > 65535:
+        raise InvalidArgument(f"{requirement}, got {port!r}.")
+    return port
+
+
 # -- durations ---------------------------------------------------------------------------------------
 
 # Robot Framework's time units (robot.utils.robottime), each with its length in seconds. Its

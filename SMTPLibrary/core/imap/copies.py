@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidArgument
-from ..waiting import Changes
+from ..waiting import Changes, Outcome
 
 SYSTEM_FLAGS = {f.lower(): f for f in ("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft", "\\Recent")}
 _ATOM_SPECIALS = set('(){ %*"\\]') | {chr(c) for c in range(0x20)} | {"\x7f"}
@@ -65,9 +65,6 @@ class CopyState:
     @property
     def expunged(self) -> bool:
         return not self.pending and not self.places and self.error is None
-
-    def folders(self) -> list[str]:
-        return [place.folder for place in self.places]
 
 
 class _Copy:
@@ -182,9 +179,24 @@ class Copies:
     def clear(self) -> None:
         """Forget every copy (a reset); folders stay."""
         with self.changes:
-            self._by_message.clear()
-            self._places.clear()
+            self._forget()
             self._bump()
+
+    def open(self) -> None:
+        """The view runs: waits may last."""
+        self.changes.stop(None)
+
+    def close(self, reason: str) -> None:
+        """The view stopped: every wait ends now with ``reason``, and every copy is forgotten (a
+        view started again files them anew). The forgetting counts no change, so that each wait
+        reports the copies as it saw them last, not an empty record."""
+        self.changes.stop(reason)
+        with self.changes:
+            self._forget()
+
+    def _forget(self) -> None:
+        self._by_message.clear()
+        self._places.clear()
 
     def _drop(self, place: _Place | None) -> None:
         if place is not None:
@@ -212,15 +224,12 @@ class Copies:
             for copy in chosen
         ]
 
-    def users_of(self, message: Any) -> list[str]:
-        with self.changes:
-            return sorted(self._by_message.get(message, {}))
-
     def watch(
         self, message: Any, user: str | None, holds: Callable[[list[CopyState]], bool], timeout: float
-    ) -> tuple[bool, list[CopyState] | None, float]:
-        """Wait until ``holds(states of message)``: ``(held, the last states, seconds waited)``.
-        Gives up at once when the message is known but ``user`` is not among its recipients."""
+    ) -> tuple[Outcome[bool], list[CopyState] | None]:
+        """Wait until ``holds(states of message)``: how the wait ended (``result`` true when it held,
+        ``stopped`` when the view stopped), and the states last seen. Gives up at once when the
+        message is known but ``user`` is not among its recipients."""
         last: list[list[CopyState] | None] = [None]
 
         def check(states: list[CopyState] | None) -> bool | None:
@@ -231,5 +240,4 @@ class Copies:
                 return False
             return True if holds(states) else None
 
-        outcome = self.changes.watch(lambda _seen: self._state(message, user), check, timeout)
-        return bool(outcome.result), last[0], outcome.waited
+        return self.changes.watch(lambda _seen: self._state(message, user), check, timeout), last[0]

@@ -51,7 +51,12 @@ def message_bytes(message: Any) -> bytes:
             f"message must be a message returned by another keyword, bytes, a path to an .eml file or the text "
             f"of a message, got {type(message).__name__}."
         )
-    return _BARE_LF.sub(b"\r\n", data)
+    return crlf(data)
+
+
+def crlf(raw: bytes) -> bytes:
+    """IMAP and POP3 send lines ending in CRLF; a message written with bare LF is converted."""
+    return _BARE_LF.sub(b"\r\n", raw) if b"\n" in raw else raw
 
 
 def _read(path: Path) -> bytes:
@@ -61,12 +66,14 @@ def _read(path: Path) -> bytes:
         raise InvalidMessage(f"Cannot read the message file '{path}': {error.strerror}.") from None
 
 
-def sender_of(raw: bytes) -> str:
-    """The address in the message's ``From`` header, ``''`` without one."""
-    head = raw.partition(b"\r\n\r\n")[0].decode("utf-8", "replace")
-    for line in head.split("\r\n"):
-        if line.lower().startswith("from:"):
-            return email.utils.parseaddr(line[5:].strip())[1]
+def sender_of(message: ReceivedMessage) -> str:
+    """The address in the message's first ``From`` header, ``''`` without one."""
+    for name, value in message.message.raw_items():
+        if name.lower() == "from":
+            # The value as written, unfolded (decoded display names could hold commas and quotes
+            # that parseaddr would misread); 8-bit bytes, which the parser keeps as surrogates, as UTF-8.
+            text = "".join(value.splitlines()).encode("ascii", "surrogateescape").decode("utf-8", "replace")
+            return email.utils.parseaddr(text)[1]
     return ""
 
 
@@ -77,5 +84,6 @@ def delivered(recipient: str, message: Any, sender: str | None = None) -> Receiv
     address = recipient.strip()
     if address.startswith("<") and address.endswith(">"):
         address = address[1:-1].strip()
-    raw = message_bytes(message)
-    return ReceivedMessage(raw, sender if sender is not None else sender_of(raw), [address], timestamp=time.time())
+    received = ReceivedMessage(message_bytes(message), "", [address], timestamp=time.time())
+    received.sender = sender if sender is not None else sender_of(received)
+    return received

@@ -1,8 +1,8 @@
 """An asyncio event loop in a thread of its own, and a clean stop of everything on it.
 
 Both servers of the view (IMAP, POP3) run on one such loop. Other threads hand
-it coroutines with :meth:`LoopThread.run` (blocking, with a timeout) or
-:meth:`LoopThread.submit` (fire and forget, in order).
+it coroutines with :meth:`LoopThread.run`, which blocks until the result comes
+or its timeout passes.
 
 Stopping: servers close their listening sockets, each connection is aborted
 (``transport.abort()``: an implicit-TLS connection would otherwise wait for a
@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..errors import ErrorLog
+
 T = TypeVar("T")
 
 STOP_TIMEOUT = 5.0
@@ -38,7 +40,6 @@ class Connections:
         # close() of a TLS transport forgets its socket (sslproto sets _ssl_protocol = None), after
         # which its abort() does nothing; the socket transport can always be aborted.
         self._open: dict[asyncio.Task, asyncio.Transport] = {}
-        self.handshake_failures: list[BaseException] = []  # implicit TLS: what clients refused, in order
 
     def track(
         self,
@@ -51,7 +52,7 @@ class Connections:
         With ``tls``, the connection starts TLS at once (implicit TLS) *inside* the tracked task,
         instead of ``start_server(ssl=...)``: on Python 3.11 a connection whose handshake never
         completes is known to nobody there, so a stop would leave its socket open; here it is
-        cancelled and aborted like any other, and a failed handshake is recorded."""
+        cancelled and aborted like any other; a failed handshake aborts the connection."""
 
         async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             task = asyncio.current_task()
@@ -61,8 +62,8 @@ class Connections:
                 if tls is not None:
                     try:
                         await writer.start_tls(tls, ssl_handshake_timeout=handshake_timeout)
-                    except (ssl.SSLError, ConnectionError, OSError, asyncio.TimeoutError) as error:
-                        self.handshake_failures.append(error)
+                    except (ssl.SSLError, ConnectionError, OSError, asyncio.TimeoutError):
+                        # The client refused the certificate or never finished: nothing to serve.
                         writer.transport.abort()
                         return
                 await handler(reader, writer)
@@ -107,12 +108,15 @@ class Listener:
 
 
 class LoopThread:
-    def __init__(self, name: str = "smtplibrary-imap") -> None:
+    """The loop's thread. What fails on it is recorded in ``errors`` (its owner's log, read from
+    the test thread under a lock), never raised or logged there."""
+
+    def __init__(self, errors: ErrorLog, name: str = "smtplibrary-imap") -> None:
         self.name = name
+        self.errors = errors
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closers: list[Callable[[], Coroutine[Any, Any, None]]] = []
-        self.errors: list[BaseException] = []
 
     @property
     def running(self) -> bool:
@@ -148,7 +152,10 @@ class LoopThread:
         error = context.get("exception")
         if isinstance(error, asyncio.CancelledError):
             return  # a task ended by a stop: how connections end then, not a failure
-        self.errors.append(error if error is not None else RuntimeError(context.get("message", "loop error")))
+        self._keep(error if error is not None else RuntimeError(context.get("message", "loop error")))
+
+    def _keep(self, error: BaseException) -> None:
+        self.errors.record(f"The IMAP and POP3 view failed: {type(error).__name__}: {error}", error)
 
     def on_stop(self, closer: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Run ``closer()`` on the loop when it stops (servers register their close here)."""
@@ -159,7 +166,7 @@ class LoopThread:
             try:
                 await closer()
             except Exception as error:  # noqa: BLE001 - a stop goes on; the error is kept
-                self.errors.append(error)
+                self._keep(error)
         self._closers.clear()
         current = asyncio.current_task()
         for _ in range(3):  # cancelled tasks may start others (pymap's IDLE does)
@@ -178,9 +185,6 @@ class LoopThread:
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise TimeoutError(f"The IMAP view did not answer in {timeout} seconds.") from None
-
-    def submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        return self._submit(coroutine)
 
     def _submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         loop = self.loop

@@ -307,8 +307,6 @@ async def listen_pop3(
     ssl_context: ssl.SSLContext | None = None,
 ) -> Listener:
     """Serve POP3 on ``host:port`` (0: a free port) on the running loop. ``tls``: none, starttls, implicit."""
-    if tls not in ("none", "starttls", "implicit"):
-        raise ValueError(f"tls must be none, starttls or implicit; got {tls!r}.")
     if tls != "none" and ssl_context is None:
         raise ValueError(f"tls={tls} needs an ssl_context.")
     connections = Connections()

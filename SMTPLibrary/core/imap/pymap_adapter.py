@@ -27,8 +27,9 @@ Private names used: none. Behaviour relied on that pymap does not promise (the c
 * ``MailboxSet`` builds its folders as ``MailboxData`` (in ``__init__``, ``add_mailbox`` and when INBOX is
   renamed) and ``MailboxData`` has no ``__slots__``: each new folder is *adopted* by switching its
   ``__class__`` to :class:`_Folder` (a subclass adding no state but one attribute), found through the
-  public ``list_mailboxes()``/``get_mailbox()``. (DESIGN.md reached ``MailboxSet._inbox``/``_set``,
-  ``MailboxData._messages``, ``Message._content``; none is needed this way.)
+  public ``list_mailboxes()``/``get_mailbox()``. (Subclasses that make their own folders would have
+  to reach the private ``MailboxSet._inbox``/``_set``, ``MailboxData._messages`` and ``Message._content``;
+  adopting needs none of them.)
 * The session layer calls ``MailboxData.update`` for STORE and FETCH-sets-\\Seen, ``delete`` for EXPUNGE,
   ``copy`` for COPY and ``move`` for MOVE (MOVE does not call ``delete``), ``append`` for APPEND; each returns
   what 0.36.7 returns (``Message`` / ``None`` / new uid or ``None``).
@@ -44,7 +45,6 @@ Private names used: none. Behaviour relied on that pymap does not promise (the c
 from __future__ import annotations
 
 import asyncio
-import re
 import ssl
 import uuid
 from argparse import Namespace
@@ -70,22 +70,19 @@ from pymap.user import UserMetadata
 from pysasl.hashing import Cleartext
 from pysasl.identity import ClearIdentity
 
+from .availability import PYMAP_VERSION
 from .copies import Copies
+from .deliver import crlf
 from .loop import Connections, Listener
 from .users import MailUsers
 
-PYMAP_VERSION_CHECKED = "0.36.7"
+# The pymap this module is checked against: the one version the view requires (availability).
+PYMAP_VERSION_CHECKED = PYMAP_VERSION
 GREETING = b"SMTPLibrary IMAP4rev1 server ready"
-_BARE_LF = re.compile(rb"(?<!\r)\n")
 
 
 def flag_names(flags: Iterable[Flag]) -> frozenset[str]:
     return frozenset(str(flag) for flag in flags if flag != Recent)
-
-
-def crlf(raw: bytes) -> bytes:
-    """IMAP and POP3 send lines ending in CRLF; a message written with bare LF is converted."""
-    return _BARE_LF.sub(b"\r\n", raw) if b"\n" in raw else raw
 
 
 # -- folders that report what clients do to them ------------------------------------

@@ -18,7 +18,7 @@ from ..mailbox import Criteria
 from ..smtp import DEFAULT_HOST, SMTPCapture
 from ..smtp.server import reported_at_the_call
 from ..smtp.tls import default_certificate
-from ..values import seconds
+from ..values import port_number, seconds
 from ..waiting import DEFAULT_TIMEOUT
 from .copies import CopyState
 from .deliver import delivered
@@ -77,13 +77,13 @@ class SMTPServer(SMTPCapture):
         ``tls``: ``none``, ``starttls`` (offered) or ``implicit`` (IMAPS), with the certificate
         the SMTP server has (the test certificate unless it was given its own)."""
         self._check_running("IMAP")
-        return self.mail_view.start_imap(host, _port(port), tls)
+        return self.mail_view.start_imap(host, port_number(port), tls)
 
     @reported_at_the_call
     def start_pop3(self, host: str = DEFAULT_HOST, port: int = 0, tls: str = "none") -> int:
         """Serve every user's INBOX over POP3 on ``host:port``; returns the port. ``tls`` as for IMAP (STLS)."""
         self._check_running("POP3")
-        return self.mail_view.start_pop3(host, _port(port), tls)
+        return self.mail_view.start_pop3(host, port_number(port), tls)
 
     def _check_running(self, protocol: str) -> None:
         self.check()
@@ -96,7 +96,7 @@ class SMTPServer(SMTPCapture):
             super().stop(timeout)
         finally:
             if self._view is not None:
-                self._view.stop()
+                self._view.stop(f"The IMAP and POP3 view of the SMTP server on {self.address} was stopped.")
 
     def check(self) -> None:
         super().check()
@@ -187,12 +187,6 @@ class SMTPServer(SMTPCapture):
                 raise InvalidArgument(f"Message #{seq} is not in the mailbox of {self.address} (any more).")
             return found
         raise InvalidArgument(f"message must be a message a keyword returned, got {type(message).__name__}.")
-
-
-def _port(port: int) -> int:
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise InvalidArgument(f"port must be a number from 0 (a free port) to 65535, got {port!r}.")
-    return port
 
 
 def _flags(flags: tuple[str, ...]) -> tuple[str, ...]:

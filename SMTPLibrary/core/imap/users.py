@@ -2,7 +2,8 @@
 
 The rule (``docs/imap-pop3.md``, "Users and passwords"):
 
-* Mail is filed for every envelope recipient, whether or not it was added.
+* Mail is filed for every envelope recipient, whether or not it was added;
+  one whose address :func:`normalise_address` refuses (``"john doe"@x``) is skipped.
 * A user added with :meth:`MailUsers.add` logs in with its login (the address
   unless another was given) and its password, and with nothing else.
 * A recipient that was never added logs in with its address as login and its
@@ -135,8 +136,3 @@ class MailUsers:
         """Every user with folders or a login, sorted."""
         with self._lock:
             return sorted(self._recipients | set(self._added))
-
-    def __contains__(self, address: str) -> bool:
-        key = normalise_address(address)
-        with self._lock:
-            return key in self._added or key in self._recipients

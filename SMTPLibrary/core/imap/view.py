@@ -12,31 +12,32 @@ from __future__ import annotations
 
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ErrorLog, InvalidArgument, ServerError
+from ..errors import ErrorLog, ServerError
 from ..mail import ReceivedMessage
 from ..mailbox import Mailbox
-from ..wording import format_address
+from ..smtp.loop import cannot_listen
+from ..smtp.options import tls_mode
 from . import waits
 from .availability import require_imap
 from .copies import Copies, CopyState
 from .loop import LoopStopped, LoopThread
-from .users import MailUser, MailUsers, normalise_address
+from .users import InvalidUser, MailUser, MailUsers, normalise_address
 
 if TYPE_CHECKING:
     from .pymap_adapter import FolderMessage, PymapStore
 
-TLS_MODES = ("none", "starttls", "implicit")
 # How long the SMTP thread waits for a message to be filed before it gives up on the view.
 FILE_TIMEOUT = 5.0
 
 
 class MailView:
-    """The IMAP and POP3 doors to ``mailbox``. ``certificate()`` gives the server TLS context
-    (with the CA file clients trust) when a listener with TLS starts."""
+    """The IMAP and POP3 doors to ``mailbox``. ``certificate()`` gives the servers' TLS context
+    when a listener with TLS starts (only the context: which CA file clients trust is the
+    caller's to say, as ``SMTPServer.imap_ca_certificate`` does)."""
 
     def __init__(self, mailbox: Mailbox, certificate: Callable[[], ssl.SSLContext]) -> None:
         self.mailbox = mailbox
@@ -50,13 +51,8 @@ class MailView:
         self._loop: LoopThread | None = None
         self._store: PymapStore | None = None
         self._listeners: list[Any] = []
-        self._addresses: list[str] = []
 
     # -- life -------------------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self._loop is not None
 
     def _started(self) -> tuple[LoopThread, PymapStore]:
         with self._lock:
@@ -64,26 +60,27 @@ class MailView:
                 require_imap()
                 from .pymap_adapter import PymapStore  # pymap: about 100 ms, paid by IMAP users only
 
-                loop = LoopThread()
+                loop = LoopThread(self.errors)
                 loop.start()
                 loop.on_stop(self._close_listeners)
                 self._loop, self._store = loop, PymapStore(self.users, self.copies)
+                self.copies.open()
                 # Every message the mailbox holds is filed now, in order; later ones as they come.
                 self.mailbox.observe(self)
             return self._loop, self._store
 
-    def stop(self) -> None:
-        """Stop every listener (clients get ``* BYE``) and the loop; the users stay."""
+    def stop(self, reason: str = "The IMAP and POP3 view was stopped.") -> None:
+        """Stop every listener (clients get ``* BYE``) and the loop; the users stay. A wait on
+        another thread fails at once, saying ``reason``."""
         with self._lock:
             loop, self._loop, self._store = self._loop, None, None
             if loop is None:
                 return
             self.mailbox.unobserve(self)
-            self.copies.clear()
+            self.copies.close(reason)
             self.imap_port = self.pop3_port = None
-            self._addresses = []
             loop.stop()
-        self._raise_loop_errors(loop)
+        self.errors.raise_first(ServerError)
 
     async def _close_listeners(self) -> None:
         for listener in self._listeners:
@@ -93,15 +90,6 @@ class MailView:
     def check(self) -> None:
         """Raise what went wrong on the view's threads since the last check, if anything."""
         self.errors.raise_first(ServerError)
-        loop = self._loop
-        if loop is not None:
-            self._raise_loop_errors(loop)
-
-    def _raise_loop_errors(self, loop: LoopThread) -> None:
-        errors, loop.errors[:] = list(loop.errors), []
-        if errors:
-            error = errors[0]
-            raise ServerError(f"The IMAP and POP3 view failed: {type(error).__name__}: {error}") from error
 
     # -- listeners ----------------------------------------------------------------------------
 
@@ -129,22 +117,13 @@ class MailView:
         try:
             listener = loop.run(coroutine)
         except OSError as error:
-            raise ServerError(
-                f"Cannot start the {protocol} server on {format_address(host, port)}: {error.strerror or error}."
-            ) from None
+            raise cannot_listen(f"the {protocol} server", host, port, error) from None
         self._listeners.append(listener)
-        self._addresses.append(f"{protocol} on {format_address(host, listener.port)}")
         return listener
 
     def _tls(self, tls: str) -> tuple[str, ssl.SSLContext | None]:
-        mode = tls.lower() if isinstance(tls, str) else tls
-        if mode not in TLS_MODES:
-            raise InvalidArgument(f"tls must be one of {', '.join(TLS_MODES)}, got {tls!r}.")
+        mode = tls_mode(tls)
         return mode, None if mode == "none" else self._certificate()
-
-    def describe(self) -> str:
-        """``IMAP on 127.0.0.1:4321, POP3 on ...``: where the view listens."""
-        return ", ".join(self._addresses) or "no IMAP or POP3 server"
 
     # -- users and folders --------------------------------------------------------------------
 
@@ -182,7 +161,7 @@ class MailView:
         if loop is None or store is None:
             return
         try:
-            users = list(dict.fromkeys(self.users.note_recipient(r) for r in message.recipients))
+            users = list(dict.fromkeys(self._users_of(message)))
             self.copies.expect(message, users)
             when = datetime.fromtimestamp(message.timestamp, timezone.utc) if message.timestamp else None
             loop.run(store.file(message, message.raw, users, when), FILE_TIMEOUT)
@@ -190,6 +169,16 @@ class MailView:
             pass
         except Exception as error:  # noqa: BLE001 - never into the SMTP server; raised by the next call
             self.errors.record(f"Message #{message.seq} could not be filed in the IMAP view: {error}", error)
+
+    def _users_of(self, message: ReceivedMessage) -> Iterator[str]:
+        for recipient in message.recipients:
+            try:
+                yield self.users.note_recipient(recipient)
+            except InvalidUser:
+                # SMTP accepts recipients that are no mail user's address (a quoted local part with a
+                # space, '"john doe"@x', which normalise_address refuses): that copy is not filed, and
+                # that is no failure of the view; the other recipients still get theirs.
+                continue
 
     def message_dropped(self, message: ReceivedMessage) -> None:
         loop, store = self._loop, self._store

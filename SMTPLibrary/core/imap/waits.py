@@ -11,11 +11,12 @@ has every flag; *has not* holds when every place lacks each flag (and there is a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import SMTPLibraryError
+from ..errors import ServerStopped, SMTPLibraryError
 from ..mail import ReceivedMessage
+from ..waiting import Outcome
 from ..wording import format_duration, label, shorten
 from .copies import Copies, CopyState, normalise_flag
 from .users import normalise_address
@@ -85,15 +86,18 @@ def wait_for_flags(
 ) -> list[CopyState]:
     wanted = frozenset(normalise_flag(f) for f in flags)
     user = _user(user)
-    held, states, _ = copies.watch(
+    outcome, states = copies.watch(
         message, user, lambda ss: any(wanted <= p.flags for s in ss for p in s.places), timeout
     )
-    if held and states is not None:
-        return states
-    raise FlagsMismatch(
-        f"{describe_message(message)}{_who(user)} did not get {describe_flags(wanted)} in {format_duration(timeout)}: "
-        f"{describe_states(states, user)}",
+    return _settled(
+        FlagsMismatch,
+        outcome,
+        timeout,
         states,
+        lambda took: (
+            f"{describe_message(message)}{_who(user)} did not get {describe_flags(wanted)} in {took}: "
+            f"{describe_states(states, user)}"
+        ),
     )
 
 
@@ -107,13 +111,16 @@ def wait_for_no_flags(
         places = [p for s in states for p in s.places]
         return bool(places) and not any(s.pending for s in states) and all(not (unwanted & p.flags) for p in places)
 
-    held, states, _ = copies.watch(message, user, holds, timeout)
-    if held and states is not None:
-        return states
-    raise FlagsMismatch(
-        f"{describe_message(message)}{_who(user)} still had {describe_flags(unwanted)} after "
-        f"{format_duration(timeout)}: {describe_states(states, user)}",
+    outcome, states = copies.watch(message, user, holds, timeout)
+    return _settled(
+        FlagsMismatch,
+        outcome,
+        timeout,
         states,
+        lambda took: (
+            f"{describe_message(message)}{_who(user)} still had {describe_flags(unwanted)} after "
+            f"{took}: {describe_states(states, user)}"
+        ),
     )
 
 
@@ -126,28 +133,50 @@ def wait_in_folder(
     copies: Copies, message: Any, folder: str, timeout: float, *, user: str | None = None
 ) -> list[CopyState]:
     user = _user(user)
-    held, states, _ = copies.watch(
+    outcome, states = copies.watch(
         message, user, lambda ss: any(same_folder(p.folder, folder) for s in ss for p in s.places), timeout
     )
-    if held and states is not None:
-        return states
-    raise FolderMismatch(
-        f"{describe_message(message)}{_who(user)} was not in folder '{folder}' after {format_duration(timeout)}: "
-        f"{describe_states(states, user)}",
+    return _settled(
+        FolderMismatch,
+        outcome,
+        timeout,
         states,
+        lambda took: (
+            f"{describe_message(message)}{_who(user)} was not in folder '{folder}' after {took}: "
+            f"{describe_states(states, user)}"
+        ),
     )
 
 
 def wait_expunged(copies: Copies, message: Any, timeout: float, *, user: str | None = None) -> list[CopyState]:
     user = _user(user)
-    held, states, _ = copies.watch(message, user, lambda ss: all(s.expunged for s in ss), timeout)
-    if held and states is not None:
-        return states
+    outcome, states = copies.watch(message, user, lambda ss: all(s.expunged for s in ss), timeout)
     hint = ""
     if states and any("\\Deleted" in p.flags for s in states for p in s.places):
         hint = " (\\Deleted is set: the client has not expunged yet)"
-    raise NotExpunged(
-        f"{describe_message(message)}{_who(user)} was not expunged in {format_duration(timeout)}: "
-        f"{describe_states(states, user)}{hint}",
+    return _settled(
+        NotExpunged,
+        outcome,
+        timeout,
         states,
+        lambda took: (
+            f"{describe_message(message)}{_who(user)} was not expunged in {took}: {describe_states(states, user)}{hint}"
+        ),
     )
+
+
+def _settled(
+    kind: type[IMAPStateMismatch],
+    outcome: Outcome,
+    timeout: float,
+    states: list[CopyState] | None,
+    text: Callable[[str], str],
+) -> list[CopyState]:
+    """The states, when the wait held. Otherwise ``kind`` saying ``text(the timeout)``; or, when the
+    view stopped, :class:`ServerStopped` saying so first and then ``text(the time it waited)``, as a
+    wait on the mailbox says that its SMTP server stopped."""
+    if outcome.result and states is not None:
+        return states
+    if outcome.stopped:
+        raise ServerStopped(f"{outcome.stopped} {text(format_duration(outcome.waited))}")
+    raise kind(text(format_duration(timeout)), states)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidArgument
-from ..values import refuse_misnamed, whole_number
+from ..values import port_number, refuse_misnamed, whole_number
 from .credentials import MECHANISMS, Users, parse_credentials
 from .tls import TEST_CERTIFICATES
 
@@ -27,6 +27,14 @@ TLS_VERSIONS = ("TLSv1.2", "TLSv1.3")
 # What the server can leave out of its EHLO reply: every extension it offers, and each AUTH mechanism.
 EXTENSIONS = ("PIPELINING", "SIZE", "8BITMIME", "SMTPUTF8", "STARTTLS", "AUTH")
 HIDEABLE = (*EXTENSIONS, *(f"AUTH={mechanism}" for mechanism in sorted(MECHANISMS)))
+
+
+def tls_mode(tls: object) -> str:
+    """``tls`` as one of :data:`TLS_MODES` (case ignored): how a server, SMTP, IMAP or POP3, offers TLS."""
+    mode = tls.lower() if isinstance(tls, str) else tls
+    if mode not in TLS_MODES:
+        raise InvalidArgument(f"tls must be one of {', '.join(TLS_MODES)}, got {tls!r}.")
+    return mode
 
 
 def _help(text: str, **more: Any) -> dict[str, Any]:
@@ -105,12 +113,8 @@ class ServerOptions:
         _text("host", self.host)
         # Start SMTP Server    timeout=10: a misspelled option lands in host, the first argument.
         refuse_misnamed(self.host, "host", self.names())
-        whole_number(self.port, "port must be a number from 0 (a free port) to 65535")
-        if self.port > 65535:
-            raise InvalidArgument(f"port must be a number from 0 (a free port) to 65535, got {self.port!r}.")
-        mode = self.tls.lower() if isinstance(self.tls, str) else self.tls
-        if mode not in TLS_MODES:
-            raise InvalidArgument(f"tls must be one of {', '.join(TLS_MODES)}, got {self.tls!r}.")
+        port_number(self.port)
+        mode = tls_mode(self.tls)
         set_(self, "tls", mode)
         for name in ("require_tls", "auth_required", "allow_plaintext_auth", "smtputf8"):
             if not isinstance(getattr(self, name), bool):
