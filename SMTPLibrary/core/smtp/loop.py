@@ -49,14 +49,14 @@ def cannot_listen(what: str, host: str, port: int, error: OSError) -> ServerErro
     return ServerError(f"Cannot start {what} on {format_address(host or '*', port)}: {reason}.")
 
 
-def bind(host: str, port: int, what: str = "an SMTP server") -> socket.socket:
+def bind(host: str, port: int) -> socket.socket:
     """A socket bound to ``host:port`` (port 0: a free port), not yet listening."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )[0]
     except socket.gaierror as error:
-        raise cannot_listen(what, host, port, error) from None
+        raise cannot_listen("an SMTP server", host, port, error) from None
     sock = socket.socket(family, kind, proto)
     try:
         # As asyncio does: a restarted server can bind its port again at once.
@@ -64,7 +64,7 @@ def bind(host: str, port: int, what: str = "an SMTP server") -> socket.socket:
         sock.bind(address)
     except OSError as error:
         sock.close()
-        raise cannot_listen(what, host, port, error) from None
+        raise cannot_listen("an SMTP server", host, port, error) from None
     return sock
 
 
