@@ -24,7 +24,12 @@ def pipelined(server, *groups):
                 while line[3:4] == b"-":
                     line = reader.readline()
                     received += line
-        received += reader.read()
+        try:
+            received += reader.read()
+        except ConnectionResetError:
+            # The server closed after a 421 while commands it never read were on their way: the kernel
+            # may answer them with a reset rather than an end of file. Either way, the connection ended.
+            pass
     return received.decode()
 
 
