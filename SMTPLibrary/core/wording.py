@@ -33,7 +33,8 @@ def plural(count: int, noun: str, many: str | None = None, spec: str = "") -> st
 def format_duration(seconds: float) -> str:
     """``5`` -> ``'5 seconds'``, ``0.5`` -> ``'500 milliseconds'``, ``1`` -> ``'1 second'``."""
     if 0 < seconds < 1:
-        return f"{round(seconds * 1000):g} milliseconds"
+        milliseconds = round(seconds * 1000)
+        return f"{milliseconds:g} millisecond" + ("" if milliseconds == 1 else "s")
     seconds = round(seconds, 3)
     return f"{seconds:g} second" + ("" if seconds == 1 else "s")
 
