@@ -5,6 +5,8 @@ Documentation     The IMAP and POP3 view: every keyword's success and failure, w
 Library           SMTPLibrary    timeout=3 s
 Library           Mailer.py
 Library           MailReader.py
+Library           SecureMailer.py
+Library           OperatingSystem
 Library           Collections
 Suite Setup       Start Servers And Add The Suite User
 Suite Teardown    Stop All SMTP Servers
@@ -149,6 +151,15 @@ IMAP and POP3 over TLS, and for another server by alias
     Should Be Equal As Integers    ${count}    1
     Log Out
     [Teardown]    Stop SMTP Server    second
+
+IMAP Server CA Certificate fails for a certificate given to the SMTP server
+    Create Directory    ${OUTPUT DIR}${/}imap-own
+    ${certificate}    ${key}    ${ca} =    Make Certificate Files    ${OUTPUT DIR}${/}imap-own
+    ${port} =    Start SMTP Server    tls=implicit    certificate=${certificate}    key=${key}    alias=own
+    Run Keyword And Expect Error
+    ...    The SMTP server on 127.0.0.1:${port} uses the certificate it was given: its CA certificate is not SMTPLibrary's to give.
+    ...    Get IMAP Server CA Certificate    smtp_alias=own
+    [Teardown]    Stop SMTP Server    own
 
 
 *** Keywords ***

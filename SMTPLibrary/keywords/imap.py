@@ -9,12 +9,12 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..core import InvalidArgument, ReceivedMessage, SMTPServer
+from ..core import ReceivedMessage, SMTPServer
 from ..core.imap import require_imap
 from ..core.smtp import DEFAULT_HOST
 from ..core.wording import format_address
 from .context import LibraryContext
-from .security import Password, reveal
+from .security import Password, given_certificate, reveal
 
 
 class IMAPKeywords(LibraryContext):
@@ -84,14 +84,15 @@ class IMAPKeywords(LibraryContext):
         """Returns the PEM file of the CA behind the TLS of the IMAP and POP3 servers.
 
         The same file as `Get SMTP Server CA Certificate` when the SMTP server
-        has TLS; the run's test CA otherwise.
+        has TLS; the run's test CA otherwise. Fails when the SMTP server uses a
+        ``certificate`` given to `Start SMTP Server`: its CA is yours to give.
 
         | ${ca} =    | Get IMAP Server CA Certificate |
         """
         server = self._view_server(smtp_alias)
         path = server.imap_ca_certificate
         if path is None:
-            raise InvalidArgument("The SMTP server presents a certificate of your own: trust the CA that issued it.")
+            raise given_certificate(server)
         return path
 
     @keyword("Add Mail User")

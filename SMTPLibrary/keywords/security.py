@@ -32,6 +32,15 @@ def reveal(credentials: Any) -> Any:
     return credentials
 
 
+def given_certificate(server: Any) -> InvalidArgument:
+    """The failure of asking for the CA of a certificate the user gave the server (IMAP and POP3
+    share the SMTP server's certificate, so both keywords say it alike)."""
+    return InvalidArgument(
+        f"The SMTP server on {server.address} uses the certificate it was given: "
+        "its CA certificate is not SMTPLibrary's to give."
+    )
+
+
 class SecurityKeywords(LibraryContext):
     @keyword("Get SMTP Server CA Certificate")
     def get_smtp_server_ca_certificate(self) -> str:
@@ -54,8 +63,5 @@ class SecurityKeywords(LibraryContext):
                 raise InvalidArgument(
                     f"The SMTP server on {server.address} has no TLS: start it with tls=starttls or tls=implicit."
                 )
-            raise InvalidArgument(
-                f"The SMTP server on {server.address} uses the certificate it was given: "
-                "its CA certificate is not SMTPLibrary's to give."
-            )
+            raise given_certificate(server)
         return server.ca_certificate
