@@ -1,6 +1,6 @@
 """Project-only steps (loaded after clients.py, whose types they use): smtplib, curl and swaks send over
-TLS checking the server's certificate against the test CA's file, or not checking it at all
-(atest/resources/CertificateClients.py drives them)."""
+TLS checking the server's certificate against the test CA's file (atest/resources/CertificateClients.py
+drives them)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,3 @@ def step_tries_checking(context, client, mode):
         context.client_refusal = str(refused)
     else:
         context.client_refusal = None
-
-
-@when("{client:ProjectClient} sends over {mode:ProjectMode} without checking the certificate")
-def step_sends_unchecked(context, client, mode):
-    CLIENTS.send_over_tls(client, context.smtp_server.port, mode, verify=False)
