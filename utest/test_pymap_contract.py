@@ -21,7 +21,7 @@ from pymap.backend.dict import Config
 from pymap.backend.dict.mailbox import MailboxData, MailboxSet
 from pymap.config import IMAPConfig
 
-from SMTPLibrary.core.imap import pymap_adapter
+from SMTPLibrary.core.imap import availability, pymap_adapter
 from SMTPLibrary.core.imap.copies import Copies
 
 PUBLIC = {
@@ -44,7 +44,7 @@ PUBLIC = {
 
 
 def test_versions_are_the_checked_ones():
-    assert version("pymap") == pymap_adapter.PYMAP_VERSION_CHECKED
+    assert version("pymap") == availability.PYMAP_VERSION
     assert version("pysasl") == "1.2.0"
     assert version("proxy-protocol") == "0.11.3"
 
@@ -183,7 +183,8 @@ def test_no_other_module_of_the_package_imports_pymap_or_its_dependencies():
     assert importers == ["core/imap/pymap_adapter.py"]
 
 
-def test_the_version_checked_is_the_one_required():
-    from SMTPLibrary.core.imap import availability
-
-    assert availability.PYMAP_VERSION == pymap_adapter.PYMAP_VERSION_CHECKED
+def test_the_version_required_is_the_one_the_extras_pin():
+    # The adapter is checked against one pymap (above); pip must install that one, whatever extra brings it.
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    pins = re.findall(r"'pymap==([^;']+);", pyproject)
+    assert pins and set(pins) == {availability.PYMAP_VERSION}, pins

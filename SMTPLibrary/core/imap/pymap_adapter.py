@@ -70,14 +70,11 @@ from pymap.user import UserMetadata
 from pysasl.hashing import Cleartext
 from pysasl.identity import ClearIdentity
 
-from .availability import PYMAP_VERSION
 from .copies import Copies
 from .deliver import crlf
 from .loop import Connections, Listener
 from .users import MailUsers
 
-# The pymap this module is checked against: the one version the view requires (availability).
-PYMAP_VERSION_CHECKED = PYMAP_VERSION
 GREETING = b"SMTPLibrary IMAP4rev1 server ready"
 
 
